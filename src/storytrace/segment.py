@@ -1,0 +1,85 @@
+"""Sentences and tokens: the one tokenization every later stage shares.
+
+pysbd does the sentence boundaries (it knows abbreviations such as "U.S." and "Dr."); we run it
+per paragraph so a headline or a list line never glues onto the next sentence, and we map its
+output back to exact offsets, so ``text[s.start:s.end]`` is always the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import pysbd
+
+from .model import Article, Segmentation, Sentence, Token
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+# Numbers keep their separators ("1,000", "12:30", "3.5"); words keep inner hyphens,
+# apostrophes and dots ("U.S", "can't", "modern-day").
+_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*|\w+(?:[-'’.]\w+)*|[^\w\s]", re.UNICODE)
+# Typographic variants that carry no meaning for comparison.
+_NORM_TABLE = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "\u00a0": " ",
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def normalize_token(token: str) -> str:
+    """The comparison form of a token: NFKC, case-folded, typographic quotes and dashes unified."""
+    return unicodedata.normalize("NFKC", token).translate(_NORM_TABLE).casefold()
+
+
+def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
+    """Word and punctuation tokens of ``text`` with offsets shifted by ``offset``."""
+    return tuple(
+        Token(m.start() + offset, m.end() + offset, normalize_token(m.group()))
+        for m in _TOKEN.finditer(text)
+    )
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``text``, stripped of surrounding whitespace, never across a newline."""
+    spans: list[tuple[int, int]] = []
+    for paragraph in _PARAGRAPH.finditer(text):
+        base = paragraph.start()
+        chunk = paragraph.group()
+        if not chunk.strip():
+            continue
+        cursor = 0
+        for piece in _segmenter().segment(chunk):
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            found = chunk.find(stripped, cursor)
+            if found < 0:  # pysbd altered the text; fall back to the rest of the paragraph
+                found = cursor + len(chunk[cursor:]) - len(chunk[cursor:].lstrip())
+                stripped = chunk[found:].rstrip()
+            spans.append((base + found, base + found + len(stripped)))
+            cursor = found + len(stripped)
+    return spans
+
+
+def segment(article: Article) -> Segmentation:
+    """Split a cleaned article into sentences and tokens with exact character offsets."""
+    sentences = tuple(
+        Sentence(article.id, index, start, end)
+        for index, (start, end) in enumerate(split_sentences(article.text))
+    )
+    return Segmentation(article.id, sentences, tokenize(article.text))
