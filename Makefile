@@ -1,0 +1,38 @@
+# storytrace developer tasks. `make demo` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DB ?= demo.db
+
+.PHONY: demo test lint docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## demo: install, run the whole pipeline on examples/, print the stories, write report/
+demo: $(VENV)/.installed
+	$(BIN)/storytrace run examples/ --db $(DB)
+	$(BIN)/storytrace report --db $(DB) --out report
+	@echo "open report/index.html in a browser"
+
+## test: install with the dev extra and run the fast test suite
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+## lint: ruff and mypy (strict) over the package
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+## docs: regenerate the CLI reference from --help
+docs: $(VENV)/.installed
+	$(BIN)/python -m storytrace.cli_reference > docs/cli.md
+
+clean:
+	rm -rf $(VENV) report $(DB) $(DB)-wal $(DB)-shm

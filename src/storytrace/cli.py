@@ -1,0 +1,305 @@
+"""The ``storytrace`` command: a thin Typer shell over :mod:`storytrace`'s public API.
+
+Parses options, opens the store, calls the pipeline, formats output. Untrusted article text is
+printed through :func:`terminal_safe` and Rich ``Text`` objects, never as markup.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .errors import StorytraceError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from . import Corpus
+
+app = typer.Typer(
+    name="storytrace",
+    help="Find the stories in a pile of news, who copied whom, and where sources disagree.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    Path,
+    typer.Option(
+        "--db",
+        envvar="STORYTRACE_DB",
+        help="SQLite store to use (created if missing).",
+        show_default=True,
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="TOML settings file, one [section] per stage.", exists=True),
+]
+VerboseOption = Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+
+
+
+def terminal_safe(text: str | None) -> str:
+    """Drop control characters (terminal escapes, bidi overrides) from untrusted text."""
+    from .terminal import strip_controls
+
+    return strip_controls(text)
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    from rich.logging import RichHandler
+
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else
+                                         logging.INFO if verbose else logging.WARNING)
+    logging.basicConfig(
+        level=level,
+        format="%(message)s",
+        handlers=[RichHandler(console=_console(stderr=True), show_path=False, markup=False)],
+        force=True,
+    )
+
+
+@contextmanager
+def _corpus(db: Path, config: Path | None, debug: bool) -> Iterator[Corpus]:
+    """Open the store; turn storytrace errors into one line and exit 1 (tracebacks on --debug)."""
+    from . import open as open_corpus
+    from .settings import load_settings
+
+    try:
+        corpus = open_corpus(db, load_settings(config))
+    except StorytraceError as exc:
+        _fail(exc, debug)
+    try:
+        yield corpus
+    except StorytraceError as exc:
+        _fail(exc, debug)
+    finally:
+        corpus.close()
+
+
+def _fail(exc: Exception, debug: bool) -> typer.Exit:
+    if debug:
+        raise exc
+    _console(stderr=True).print(f"error: {terminal_safe(str(exc))}", markup=False)
+    raise typer.Exit(1)
+
+
+@contextmanager
+def _progress_bar(quiet: bool) -> Iterator[object]:
+    """A Rich progress bar with one task per pipeline step."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description:>8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=_console(stderr=True),
+        transient=False,
+    ) as bar:
+        tasks: dict[str, object] = {}
+
+        def update(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total or None)
+            bar.update(tasks[step], completed=done, total=total or None)  # type: ignore[arg-type]
+
+        yield update
+
+
+def _print_errors(errors: list[str], quiet: bool) -> None:
+    console = _console(stderr=True)
+    for line in errors:
+        console.print(f"error: {terminal_safe(line)}", markup=False)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
+    db: DbOption = Path("storytrace.db"),
+    config: ConfigOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Read text, HTML, RSS/Atom, WARC and JSONL files (also .gz, folders) into the store.
+
+    Example: [bold]storytrace ingest examples/ --db news.db[/bold]
+    """
+    _setup_logging(verbose, quiet)
+    with _corpus(db, config, debug) as corpus, _progress_bar(quiet) as progress:
+        report = corpus.ingest(paths, progress)  # type: ignore[arg-type]
+    _print_errors(report.errors, quiet)
+    if not quiet:
+        _console().print(
+            f"read {report.read} articles, {report.new} new, {len(report.errors)} errors "
+            f"-> {db}",
+            markup=False,
+        )
+
+
+@app.command()
+def analyze(
+    db: DbOption = Path("storytrace.db"),
+    config: ConfigOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Clean, segment, extract facts, find reuse, cluster stories and compare sources.
+
+    Only new work is done: a second run over the same store is quick.
+    Example: [bold]storytrace analyze --db news.db[/bold]
+    """
+    _setup_logging(verbose, quiet)
+    with _corpus(db, config, debug) as corpus, _progress_bar(quiet) as progress:
+        report = corpus.analyze(progress)  # type: ignore[arg-type]
+    _print_errors(report.errors, quiet)
+    if not quiet:
+        _console().print(
+            f"cleaned {report.cleaned}, reuse links {report.reuse_links}, families "
+            f"{report.families}, stories touched {report.stories_touched}, findings "
+            f"{report.findings}",
+            markup=False,
+        )
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
+    db: DbOption = Path("storytrace.db"),
+    config: ConfigOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Ingest PATHS and analyse: the whole pipeline, then print the stories.
+
+    Example: [bold]storytrace run examples/ --db news.db[/bold]
+    """
+    _setup_logging(verbose, quiet)
+    with _corpus(db, config, debug) as corpus:
+        with _progress_bar(quiet) as progress:
+            ingested = corpus.ingest(paths, progress)  # type: ignore[arg-type]
+            analysed = corpus.analyze(progress)  # type: ignore[arg-type]
+        _print_errors(ingested.errors + analysed.errors, quiet)
+        if not quiet:
+            _print_stories(corpus, _console())
+
+
+@app.command()
+def stories(
+    db: DbOption = Path("storytrace.db"),
+    limit: Annotated[int, typer.Option(help="Show at most this many stories.")] = 50,
+    debug: DebugOption = False,
+) -> None:
+    """List the stories, largest first.
+
+    Example: [bold]storytrace stories --db news.db[/bold]
+    """
+    with _corpus(db, None, debug) as corpus:
+        _print_stories(corpus, _console(), limit)
+
+
+def _print_stories(corpus: Corpus, console: Console, limit: int = 50) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from .views import story_rows
+
+    table = Table(title="Stories", show_lines=False)
+    for column in ("story", "title", "articles", "outlets", "first seen", "disagree"):
+        table.add_column(column, overflow="fold")
+    rows = story_rows(corpus.store)
+    for row in rows[:limit]:
+        table.add_row(
+            Text(row.story_id),
+            Text(terminal_safe(row.title)),
+            str(row.articles),
+            Text(terminal_safe(", ".join(row.outlets))),
+            row.first_seen or "unknown",
+            str(row.disagreements),
+        )
+    console.print(table)
+    if len(rows) > limit:
+        console.print(f"… {len(rows) - limit} more (use --limit)", markup=False)
+
+
+@app.command()
+def show(
+    story_id: Annotated[str, typer.Argument(help="A story id or a unique prefix of one.")],
+    db: DbOption = Path("storytrace.db"),
+    debug: DebugOption = False,
+) -> None:
+    """Show one story: its articles, copied passages side by side, findings with evidence.
+
+    Example: [bold]storytrace show s1e31eddb --db news.db[/bold]
+    """
+    from .terminal import print_story
+
+    with _corpus(db, None, debug) as corpus:
+        matches = corpus.store.find_story_ids(story_id)
+        if len(matches) != 1:
+            cause = "no story has this id" if not matches else f"{len(matches)} stories match"
+            raise _fail(StorytraceError(f"{story_id}: {cause}"), debug)
+        print_story(corpus.store, matches[0], _console())
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Output file (json) or folder (csv, parquet).")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="json, csv or parquet.", case_sensitive=False)
+    ] = "json",
+    db: DbOption = Path("storytrace.db"),
+    debug: DebugOption = False,
+) -> None:
+    """Export articles, stories, reuse families and findings (docs/export-schema.md).
+
+    Example: [bold]storytrace export --format json --out news.json --db news.db[/bold]
+    """
+    fmt = fmt.lower()
+    if fmt not in ("json", "csv", "parquet"):
+        raise _fail(StorytraceError(f"--format {fmt}: use json, csv or parquet"), debug)
+    with _corpus(db, None, debug) as corpus:
+        written = corpus.export(fmt, out)  # type: ignore[arg-type]
+    _console().print(f"wrote {len(written)} file(s) to {out}", markup=False)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the static HTML report.")],
+    db: DbOption = Path("storytrace.db"),
+    debug: DebugOption = False,
+) -> None:
+    """Write a static HTML report (opens from the file system; no server needed).
+
+    Example: [bold]storytrace report --out report/ --db news.db[/bold]
+    """
+    from .report import write_report
+
+    with _corpus(db, None, debug) as corpus:
+        index = write_report(corpus.store, out)
+    _console().print(f"report: {index}", markup=False)
+
+
+def main() -> None:  # pragma: no cover - entry point for python -m
+    app()

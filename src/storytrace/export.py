@@ -1,0 +1,218 @@
+"""Export the store as JSON (one document), or CSV / Parquet (the same tables, flattened).
+
+The JSON layout is documented in docs/export-schema.md and kept stable: later versions only
+add fields. Offsets index into each article's ``text``, so ``text[start:end]`` is the passage.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from .model import Article, Mention
+from .store import Store
+
+ExportFormat = Literal["json", "csv", "parquet"]
+EXPORT_VERSION = 1
+# Spreadsheet programs run cells starting with these as formulas (CSV injection).
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Columns and types of the flat tables, fixed so that empty tables keep their header/schema.
+TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    "articles": {
+        "id": "string",
+        "external_id": "string",
+        "origin": "string",
+        "source": "string",
+        "url": "string",
+        "title": "string",
+        "author": "string",
+        "published": "string",
+        "text": "string",
+    },
+    "removed_blocks": {
+        "article_id": "string",
+        "index": "int64",
+        "text": "string",
+        "reason": "string",
+    },
+    "stories": {"id": "string", "title": "string", "first_seen": "string", "last_seen": "string"},
+    "story_articles": {"story_id": "string", "article_id": "string"},
+    "reuse_families": {"id": "string", "kind": "string", "origin_article_id": "string"},
+    "reuse_passages": {
+        "family_id": "string",
+        "article_id": "string",
+        "start": "int64",
+        "end": "int64",
+        "text": "string",
+    },
+    "findings": {
+        "finding_id": "string",
+        "story_id": "string",
+        "kind": "string",
+        "topic": "string",
+        "independent_sources": "int64",
+        "values": "string",
+    },
+    "finding_evidence": {
+        "finding_id": "string",
+        "value": "string",
+        "article_id": "string",
+        "start": "int64",
+        "end": "int64",
+        "text": "string",
+    },
+}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _span(texts: dict[str, str], article_id: str, start: int, end: int) -> dict[str, Any]:
+    return {
+        "article_id": article_id,
+        "start": start,
+        "end": end,
+        "text": texts[article_id][start:end],
+    }
+
+
+def _article(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "external_id": article.external_id,
+        "origin": article.origin,
+        "source": article.source,
+        "url": article.url,
+        "title": article.title,
+        "author": article.author,
+        "published": _iso(article.published),
+        "text": article.text,
+        "removed": [{"text": b.text, "reason": b.reason} for b in article.removed],
+    }
+
+
+def build_export(store: Store) -> dict[str, Any]:
+    """The whole analysed store as one JSON-ready document (schema version 1)."""
+    articles = store.articles()
+    texts = {a.id: a.text for a in articles}
+
+    def evidence(mention: Mention) -> dict[str, Any]:
+        return _span(texts, mention.article_id, mention.start, mention.end)
+
+    return {
+        "version": EXPORT_VERSION,
+        "articles": [_article(a) for a in articles],
+        "stories": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "article_ids": list(s.article_ids),
+                "first_seen": _iso(s.first_seen),
+                "last_seen": _iso(s.last_seen),
+            }
+            for s in store.stories()
+        ],
+        "reuse": [
+            {
+                "id": f.id,
+                "kind": f.kind,
+                "origin_article_id": f.origin_article_id,
+                "passages": [_span(texts, p.article_id, p.start, p.end) for p in f.passages],
+            }
+            for f in store.families()
+        ],
+        "findings": [
+            {
+                "story_id": f.story_id,
+                "kind": f.kind,
+                "topic": f.topic,
+                "values": [
+                    {
+                        "value": v.value,
+                        "article_ids": list(v.article_ids),
+                        "evidence": [evidence(m) for m in v.evidence],
+                    }
+                    for v in f.values
+                ],
+                "independent_sources": f.independent_sources,
+            }
+            for f in store.findings()
+        ],
+    }
+
+
+def export_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The export document flattened into tables, one row per record, for CSV and Parquet."""
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_COLUMNS}
+    for a in document["articles"]:
+        tables["articles"].append({k: v for k, v in a.items() if k != "removed"})
+        tables["removed_blocks"].extend(
+            {"article_id": a["id"], "index": i, **block} for i, block in enumerate(a["removed"])
+        )
+    for s in document["stories"]:
+        tables["stories"].append({k: v for k, v in s.items() if k != "article_ids"})
+        tables["story_articles"].extend(
+            {"story_id": s["id"], "article_id": article_id} for article_id in s["article_ids"]
+        )
+    for family in document["reuse"]:
+        tables["reuse_families"].append({k: v for k, v in family.items() if k != "passages"})
+        tables["reuse_passages"].extend(
+            {"family_id": family["id"], **p} for p in family["passages"]
+        )
+    for index, finding in enumerate(document["findings"]):
+        finding_id = f"{finding['story_id']}:{index}"
+        tables["findings"].append(
+            {
+                "finding_id": finding_id,
+                "story_id": finding["story_id"],
+                "kind": finding["kind"],
+                "topic": finding["topic"],
+                "independent_sources": finding["independent_sources"],
+                "values": " | ".join(v["value"] for v in finding["values"]),
+            }
+        )
+        tables["finding_evidence"].extend(
+            {"finding_id": finding_id, "value": v["value"], **e}
+            for v in finding["values"]
+            for e in v["evidence"]
+        )
+    return tables
+
+
+def _csv_safe(value: Any) -> Any:
+    """Neutralise spreadsheet formulas in untrusted text (OWASP CSV injection advice)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_export(store: Store, fmt: ExportFormat, out: Path) -> list[Path]:
+    """Write the export; JSON is one file at ``out``, CSV and Parquet a folder of tables."""
+    document = build_export(store)
+    if fmt == "json":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        return [out]
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, rows in export_tables(document).items():
+        columns = TABLE_COLUMNS[name]
+        if fmt == "csv":
+            path = out / f"{name}.csv"
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.DictWriter(handle, fieldnames=list(columns))
+                writer.writeheader()
+                writer.writerows({k: _csv_safe(v) for k, v in row.items()} for row in rows)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            path = out / f"{name}.parquet"
+            schema = pa.schema([(column, pa.type_for_alias(t)) for column, t in columns.items()])
+            pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+        written.append(path)
+    return written

@@ -1,0 +1,249 @@
+"""Runs the stages over the store in batches and persists their results.
+
+Stages are plain functions without a database; this module is the only place that moves their
+inputs out of the store and their outputs back in. Each batch is one transaction and each
+article records how far it got (``articles.stage``), so an interrupted run resumes where it
+stopped and a second run over the same store only does the new work.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+from . import store as st
+from .clean import clean
+from .cluster import assign_stories
+from .compare import compare
+from .errors import InputError
+from .facts import extract_facts
+from .ingest import read_paths
+from .model import Article, Segmentation, Story
+from .reuse import build_families, find_reuse
+from .segment import segment
+from .settings import ALGORITHMS, Settings
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+
+class Progress(Protocol):
+    """Told how far a step has got; ``total`` is 0 when unknown. The CLI draws a bar."""
+
+    def __call__(self, step: str, done: int, total: int) -> None: ...
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    new: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AnalyzeReport:
+    cleaned: int = 0
+    reuse_checked: int = 0
+    reuse_links: int = 0
+    families: int = 0
+    clustered: int = 0
+    stories_touched: int = 0
+    findings: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def ingest(
+    store: Store,
+    paths: Iterable[str | Path],
+    settings: Settings,
+    progress: Progress = _no_progress,
+) -> IngestReport:
+    """Read every path into the store, a batch per transaction; bad input is reported, skipped."""
+    report = IngestReport()
+    run_id = store.start_run("ingest", settings.as_dict(), ALGORITHMS)
+    errors: list[InputError] = []
+
+    def on_error(error: InputError) -> None:
+        log.warning("%s", error)
+        errors.append(error)
+        report.errors.append(str(error))
+
+    batch: list[Article] = []
+    for article in read_paths(paths, on_error):
+        batch.append(article)
+        report.read += 1
+        if len(batch) >= settings.pipeline.batch_size:
+            report.new += store.add_articles(batch)
+            batch.clear()
+            progress("ingest", report.read, 0)
+    if batch:
+        report.new += store.add_articles(batch)
+    progress("ingest", report.read, report.read)
+    store.record_errors(run_id, [(e.origin, e.cause) for e in errors])
+    store.finish_run(run_id, {"read": report.read, "new": report.new, "errors": len(errors)})
+    return report
+
+
+def analyze(store: Store, settings: Settings, progress: Progress = _no_progress) -> AnalyzeReport:
+    """Bring every stored article through clean -> segment -> facts -> reuse -> cluster -> compare."""
+    report = AnalyzeReport()
+    run_id = store.start_run("analyze", settings.as_dict(), ALGORITHMS)
+    _clean_segment_facts(store, settings, report, progress)
+    touched_by_reuse = _find_reuse(store, settings, report, progress)
+    touched_stories = _cluster(store, settings, report, progress)
+    assignments = store.assignments()
+    touched_stories |= {assignments[a] for a in touched_by_reuse if a in assignments}
+    _compare(store, settings, sorted(touched_stories), report, progress)
+    store.finish_run(
+        run_id,
+        {k: v for k, v in vars(report).items() if k != "errors"} | {"errors": len(report.errors)},
+    )
+    return report
+
+
+def _batches(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _clean_segment_facts(
+    store: Store, settings: Settings, report: AnalyzeReport, progress: Progress
+) -> None:
+    pending = store.article_ids_at_stage(st.STAGE_INGESTED)
+    done = 0
+    for ids in _batches(pending, settings.pipeline.batch_size):
+        results = []
+        for article in store.articles(ids):
+            try:
+                cleaned = clean(article, settings.clean)
+                segmentation = segment(cleaned)
+                mentions = extract_facts(cleaned, segmentation, settings.facts)
+            except Exception as exc:  # one pathological article must not stop the batch
+                message = f"{article.origin}: cannot analyse: {type(exc).__name__}: {exc}"
+                log.exception("%s", message)
+                report.errors.append(message)
+                continue
+            results.append((cleaned, segmentation.sentences, mentions))
+        store.save_cleaned(results)
+        report.cleaned += len(results)
+        done += len(ids)
+        progress("clean", done, len(pending))
+
+
+def _find_reuse(
+    store: Store, settings: Settings, report: AnalyzeReport, progress: Progress
+) -> set[str]:
+    """Index and compare new articles against everything stored; returns articles with links."""
+    pending = store.article_ids_at_stage(st.STAGE_CLEANED)
+    if not pending:
+        return set()
+
+    @lru_cache(maxsize=1024)
+    def load(article_id: str) -> tuple[Article, Segmentation]:
+        article = store.article(article_id)
+        if article is None:
+            raise KeyError(article_id)
+        return article, segment(article)
+
+    linked: set[str] = set()
+    done = 0
+    for ids in _batches(pending, settings.pipeline.batch_size):
+        batch = [load(article_id) for article_id in ids]
+        with store.transaction():
+            links = find_reuse(batch, store, load, settings.reuse)
+            store.save_links(links)
+            store.set_stage(list(ids), st.STAGE_REUSE)
+        for link in links:
+            linked.update((link.a.article_id, link.b.article_id))
+        report.reuse_links += len(links)
+        done += len(ids)
+        report.reuse_checked = done
+        progress("reuse", done, len(pending))
+
+    all_links = store.links()
+    ids_in_links = sorted({p.article_id for link in all_links for p in (link.a, link.b)})
+    articles = {a.id: a for a in store.articles(ids_in_links)}
+    families = build_families(all_links, articles, settings.reuse)
+    store.replace_families(families)
+    report.families = len(families)
+    return linked
+
+
+def _cluster(
+    store: Store, settings: Settings, report: AnalyzeReport, progress: Progress
+) -> set[str]:
+    pending = store.article_ids_at_stage(st.STAGE_REUSE)
+    if not pending:
+        return set()
+    assigned = store.assignments()
+    articles = {a.id: a for a in store.articles(sorted(set(pending) | set(assigned)))}
+    new = [articles[i] for i in pending]
+    mapping = assign_stories(new, assigned, articles, store.links(), settings.cluster)
+    members: dict[str, list[str]] = {}
+    for article_id, story_id in (assigned | mapping).items():
+        members.setdefault(story_id, []).append(article_id)
+    touched = sorted(set(mapping.values()))
+    stories = [_story(story_id, [articles[i] for i in members[story_id]]) for story_id in touched]
+    with store.transaction():
+        store.save_stories(stories)
+        store.set_stage(pending, st.STAGE_CLUSTERED)
+    report.clustered = len(pending)
+    report.stories_touched = len(touched)
+    progress("cluster", len(pending), len(pending))
+    return set(touched)
+
+
+def _story(story_id: str, members: Sequence[Article]) -> Story:
+    """A story's summary: the earliest titled article names it; dates span the known ones."""
+    dates = sorted(a.published for a in members if a.published is not None)
+    ordered = sorted(members, key=_publication_order)
+    title = next((a.title for a in ordered if a.title), None) or _first_words(ordered[0].text)
+    return Story(
+        story_id,
+        title,
+        dates[0] if dates else None,
+        dates[-1] if dates else None,
+        tuple(sorted(a.id for a in members)),
+    )
+
+
+def _publication_order(article: Article) -> tuple[int, datetime | None, str]:
+    """Known dates first, earliest first; unknown dates after, by id (never guessed)."""
+    if article.published is None:
+        return (1, None, article.id)
+    return (0, article.published, article.id)
+
+
+def _first_words(text: str, limit: int = 12) -> str:
+    words = text.split()
+    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
+
+
+def _compare(
+    store: Store,
+    settings: Settings,
+    story_ids: Sequence[str],
+    report: AnalyzeReport,
+    progress: Progress,
+) -> None:
+    for done, story_id in enumerate(story_ids, start=1):
+        story = store.story(story_id)
+        if story is None:
+            continue
+        articles = store.articles(story.article_ids)
+        mentions = store.mentions(story.article_ids)
+        families = store.families(story.article_ids)
+        findings = compare(story, articles, mentions, families, settings.compare)
+        store.replace_findings(story_id, findings)
+        report.findings += len(findings)
+        progress("compare", done, len(story_ids))
+

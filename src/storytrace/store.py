@@ -1,0 +1,725 @@
+"""The SQLite store: the only shared state between stages, readable by any SQLite tool.
+
+One file, WAL mode, foreign keys on, numbered migrations tracked with ``PRAGMA user_version``
+(each applied with its version bump in one transaction). One writer commits a batch per
+transaction, so an interrupted run resumes and loses nothing committed. Every value is bound
+with ``?``; rows are written in sorted order so runs are repeatable. Row <-> model mapping lives
+here, not on the model.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import StoreError
+from .model import (
+    Article,
+    Family,
+    Finding,
+    FindingValue,
+    Mention,
+    Passage,
+    RemovedBlock,
+    ReuseLink,
+    Sentence,
+    Story,
+)
+
+# Article progress through the pipeline; each stage picks up the articles one step behind it.
+STAGE_INGESTED = 0
+STAGE_CLEANED = 1  # clean + segment + facts done
+STAGE_REUSE = 2  # fingerprints indexed, links found
+STAGE_CLUSTERED = 3
+
+# Numbered migrations; a shipped migration is never edited, later changes add a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        command TEXT NOT NULL,
+        started TEXT NOT NULL,
+        finished TEXT,
+        settings TEXT NOT NULL,
+        algorithms TEXT NOT NULL,
+        summary TEXT
+    );
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        external_id TEXT,
+        origin TEXT NOT NULL,
+        format TEXT NOT NULL,
+        raw BLOB NOT NULL,              -- zlib-compressed original bytes
+        source TEXT,
+        url TEXT,
+        title TEXT,
+        published TEXT,                 -- ISO 8601 with offset, NULL when unknown
+        author TEXT,
+        lang TEXT,
+        text TEXT,                      -- clean body, NULL until cleaned
+        stage INTEGER NOT NULL DEFAULT 0,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_stage ON articles(stage);
+    CREATE TABLE removed_blocks (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (article_id, idx)
+    );
+    CREATE TABLE sentences (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        PRIMARY KEY (article_id, idx)
+    );
+    CREATE TABLE mentions (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        key TEXT NOT NULL,
+        qualifier TEXT NOT NULL,
+        canonical_id TEXT,
+        PRIMARY KEY (article_id, idx)
+    );
+    CREATE TABLE fingerprints (
+        hash INTEGER NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        pos INTEGER NOT NULL
+    );
+    CREATE INDEX fingerprints_hash ON fingerprints(hash);
+    CREATE TABLE reuse_links (
+        a_article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        a_start INTEGER NOT NULL,
+        a_end INTEGER NOT NULL,
+        b_article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        b_start INTEGER NOT NULL,
+        b_end INTEGER NOT NULL,
+        similarity REAL NOT NULL,
+        kind TEXT NOT NULL,
+        PRIMARY KEY (a_article, a_start, a_end, b_article, b_start, b_end)
+    );
+    CREATE TABLE families (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        origin_article_id TEXT REFERENCES articles(id)
+    );
+    CREATE TABLE family_passages (
+        family_id TEXT NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        PRIMARY KEY (family_id, article_id, start)
+    );
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        first_seen TEXT,
+        last_seen TEXT
+    );
+    CREATE TABLE story_articles (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        story_id TEXT NOT NULL REFERENCES stories(id)
+    );
+    CREATE INDEX story_articles_story ON story_articles(story_id);
+    CREATE TABLE findings (
+        id TEXT PRIMARY KEY,
+        story_id TEXT NOT NULL REFERENCES stories(id),
+        rank INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        independent_sources INTEGER NOT NULL
+    );
+    CREATE INDEX findings_story ON findings(story_id);
+    CREATE TABLE finding_values (
+        finding_id TEXT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        article_ids TEXT NOT NULL,      -- JSON array
+        PRIMARY KEY (finding_id, idx)
+    );
+    CREATE TABLE finding_evidence (
+        finding_id TEXT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+        value_idx INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        key TEXT NOT NULL,
+        qualifier TEXT NOT NULL,
+        PRIMARY KEY (finding_id, value_idx, idx)
+    );
+    CREATE TABLE input_errors (
+        run_id INTEGER REFERENCES runs(id),
+        origin TEXT NOT NULL,
+        cause TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE articles_fts USING fts5(article_id UNINDEXED, title, text);
+
+    -- Views with readable names for sqlite3 / Datasette users.
+    CREATE VIEW story_overview AS
+        SELECT s.id AS story_id, s.title, s.first_seen, s.last_seen,
+               COUNT(sa.article_id) AS articles,
+               COUNT(DISTINCT a.source) AS outlets,
+               (SELECT COUNT(*) FROM findings f
+                 WHERE f.story_id = s.id AND f.kind = 'disagree') AS disagreements
+        FROM stories s
+        JOIN story_articles sa ON sa.story_id = s.id
+        JOIN articles a ON a.id = sa.article_id
+        GROUP BY s.id;
+    CREATE VIEW reused_passages AS
+        SELECT fp.family_id, f.kind AS family_kind, f.origin_article_id, fp.article_id,
+               a.source, fp.start, fp."end",
+               substr(a.text, fp.start + 1, fp."end" - fp.start) AS passage
+        FROM family_passages fp
+        JOIN families f ON f.id = fp.family_id
+        JOIN articles a ON a.id = fp.article_id;
+    CREATE VIEW finding_evidence_text AS
+        SELECT f.story_id, f.kind, f.topic, v.value, e.article_id, a.source,
+               substr(a.text, e.start + 1, e."end" - e.start) AS evidence
+        FROM findings f
+        JOIN finding_values v ON v.finding_id = f.id
+        JOIN finding_evidence e ON e.finding_id = f.id AND e.value_idx = v.idx
+        JOIN articles a ON a.id = e.article_id;
+    """,
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """One SQLite file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            if readonly:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                self._db = sqlite3.connect(uri, uri=True, isolation_level=None)
+            else:
+                self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA busy_timeout = 5000")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open store: {exc}") from exc
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: store schema {version} is newer than this storytrace "
+                f"({len(MIGRATIONS)}); upgrade storytrace"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            statements = [s.strip() for s in script.split(";\n") if s.strip()]
+            with self.transaction():
+                for statement in statements:
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number:d}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``, or a savepoint when nested; rolls back on error.
+
+        Nesting lets a pipeline step wrap several store calls (fingerprints, links, stage
+        marks) into the one transaction of its batch.
+        """
+        if self._db.in_transaction:
+            self._db.execute("SAVEPOINT nested")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK TO nested")
+                self._db.execute("RELEASE nested")
+                raise
+            self._db.execute("RELEASE nested")
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- runs and errors --------------------------------------------------------------------
+
+    def start_run(self, command: str, settings: dict[str, Any], algorithms: dict[str, str]) -> int:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (command, started, settings, algorithms) VALUES (?, ?, ?, ?)",
+                (command, _now(), json.dumps(settings, sort_keys=True), json.dumps(algorithms)),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished = ?, summary = ? WHERE id = ?",
+                (_now(), json.dumps(summary, sort_keys=True), run_id),
+            )
+
+    def record_errors(self, run_id: int | None, errors: Sequence[tuple[str, str]]) -> None:
+        if not errors:
+            return
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO input_errors (run_id, origin, cause) VALUES (?, ?, ?)",
+                [(run_id, origin, cause) for origin, cause in errors],
+            )
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def add_articles(self, articles: Sequence[Article]) -> int:
+        """Insert new articles in one transaction; returns how many were new (ids are hashes)."""
+        rows = [
+            (
+                a.id,
+                a.external_id,
+                a.origin,
+                a.format,
+                zlib.compress(a.raw, 6),
+                a.source,
+                a.url,
+                a.title,
+                _iso(a.published),
+                a.author,
+                a.lang,
+                _now(),
+            )
+            for a in sorted(articles, key=lambda a: a.id)
+        ]
+        with self.transaction() as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT INTO articles (id, external_id, origin, format, raw, source, url, title,"
+                " published, author, lang, ingested_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                rows,
+            )
+            return db.total_changes - before
+
+    def _article_from_row(self, row: sqlite3.Row, removed: Sequence[RemovedBlock]) -> Article:
+        return Article(
+            id=row["id"],
+            origin=row["origin"],
+            format=row["format"],
+            raw=zlib.decompress(row["raw"]),
+            external_id=row["external_id"],
+            source=row["source"],
+            url=row["url"],
+            title=row["title"],
+            published=_parse_iso(row["published"]),
+            author=row["author"],
+            lang=row["lang"],
+            text=row["text"] or "",
+            removed=tuple(removed),
+        )
+
+    def _removed_for(self, ids: Sequence[str]) -> dict[str, list[RemovedBlock]]:
+        removed: dict[str, list[RemovedBlock]] = {i: [] for i in ids}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(
+                f"SELECT article_id, start, reason, text FROM removed_blocks"
+                f" WHERE article_id IN ({marks}) ORDER BY article_id, idx",
+                chunk,
+            ):
+                removed[row["article_id"]].append(
+                    RemovedBlock(row["text"], row["reason"], row["start"])
+                )
+        return removed
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        """Articles by id (all when ``ids`` is None), in id order."""
+        if ids is None:
+            rows = list(self._db.execute("SELECT * FROM articles ORDER BY id"))
+        else:
+            rows = []
+            for chunk in _chunks(sorted(set(ids))):
+                marks = ",".join("?" * len(chunk))
+                rows.extend(
+                    self._db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk)
+                )
+            rows.sort(key=lambda r: r["id"])
+        removed = self._removed_for([r["id"] for r in rows])
+        return [self._article_from_row(r, removed[r["id"]]) for r in rows]
+
+    def article(self, article_id: str) -> Article | None:
+        found = self.articles([article_id])
+        return found[0] if found else None
+
+    def find_article_ids(self, prefix: str) -> list[str]:
+        """Ids starting with ``prefix`` (users type short ids), or matching an external id."""
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' OR external_id = ? ORDER BY id",
+            (_like_prefix(prefix), prefix),
+        )
+        return [r[0] for r in rows]
+
+    def article_ids_at_stage(self, stage: int) -> list[str]:
+        rows = self._db.execute("SELECT id FROM articles WHERE stage = ? ORDER BY id", (stage,))
+        return [r[0] for r in rows]
+
+    def count_articles(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def save_cleaned(
+        self, results: Sequence[tuple[Article, Sequence[Sentence], Sequence[Mention]]]
+    ) -> None:
+        """Store the clean, segment and facts results of a batch in one transaction."""
+        with self.transaction() as db:
+            for article, sentences, mentions in sorted(results, key=lambda r: r[0].id):
+                db.execute(
+                    "UPDATE articles SET text = ?, title = ?, author = ?, published = ?,"
+                    " lang = ?, source = ?, stage = ? WHERE id = ?",
+                    (
+                        article.text,
+                        article.title,
+                        article.author,
+                        _iso(article.published),
+                        article.lang,
+                        article.source,
+                        STAGE_CLEANED,
+                        article.id,
+                    ),
+                )
+                for table in ("removed_blocks", "sentences", "mentions"):
+                    db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article.id,))
+                db.execute("DELETE FROM articles_fts WHERE article_id = ?", (article.id,))
+                db.executemany(
+                    "INSERT INTO removed_blocks (article_id, idx, start, reason, text)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (article.id, i, b.start, b.reason, b.text)
+                        for i, b in enumerate(article.removed)
+                    ],
+                )
+                db.executemany(
+                    'INSERT INTO sentences (article_id, idx, start, "end") VALUES (?, ?, ?, ?)',
+                    [(s.article_id, s.index, s.start, s.end) for s in sentences],
+                )
+                db.executemany(
+                    'INSERT INTO mentions (article_id, idx, start, "end", kind, value, key,'
+                    " qualifier, canonical_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            m.article_id,
+                            i,
+                            m.start,
+                            m.end,
+                            m.kind,
+                            m.value,
+                            m.key,
+                            m.qualifier,
+                            m.canonical_id,
+                        )
+                        for i, m in enumerate(mentions)
+                    ],
+                )
+                db.execute(
+                    "INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)",
+                    (article.id, article.title or "", article.text),
+                )
+
+    def set_stage(self, article_ids: Sequence[str], stage: int) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE articles SET stage = ? WHERE id = ?", [(stage, i) for i in article_ids]
+            )
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        rows = self._db.execute(
+            'SELECT idx, start, "end" FROM sentences WHERE article_id = ? ORDER BY idx',
+            (article_id,),
+        )
+        return [Sentence(article_id, r["idx"], r["start"], r["end"]) for r in rows]
+
+    def mentions(self, article_ids: Sequence[str]) -> list[Mention]:
+        found: list[Mention] = []
+        for chunk in _chunks(sorted(set(article_ids))):
+            marks = ",".join("?" * len(chunk))
+            found.extend(
+                Mention(
+                    r["article_id"],
+                    r["start"],
+                    r["end"],
+                    r["kind"],
+                    r["value"],
+                    r["key"],
+                    r["qualifier"],
+                    r["canonical_id"],
+                )
+                for r in self._db.execute(
+                    f'SELECT * FROM mentions WHERE article_id IN ({marks})'
+                    " ORDER BY article_id, idx",
+                    chunk,
+                )
+            )
+        return found
+
+    def search(self, query: str, limit: int = 50) -> list[str]:
+        """Article ids matching an FTS5 query, best first."""
+        rows = self._db.execute(
+            "SELECT article_id FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            (query, limit),
+        )
+        return [r[0] for r in rows]
+
+    # -- reuse ------------------------------------------------------------------------------
+
+    def add(
+        self, article_id: str, hashes: npt.NDArray[np.int64], positions: npt.NDArray[np.int32]
+    ) -> None:
+        """FingerprintIndex.add: the fingerprints of one article (committed with its links)."""
+        self._db.executemany(
+            "INSERT INTO fingerprints (hash, article_id, pos) VALUES (?, ?, ?)",
+            zip(hashes.tolist(), [article_id] * len(hashes), positions.tolist(), strict=True),
+        )
+
+    def lookup(self, hashes: npt.NDArray[np.int64]) -> Iterator[tuple[int, str, int]]:
+        """FingerprintIndex.lookup: every stored occurrence of the given hashes."""
+        unique = sorted(set(hashes.tolist()))
+        for chunk in _chunks(unique):
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(
+                f"SELECT hash, article_id, pos FROM fingerprints WHERE hash IN ({marks})", chunk
+            ):
+                yield int(row[0]), str(row[1]), int(row[2])
+
+    def save_links(self, links: Iterable[ReuseLink]) -> None:
+        self._db.executemany(
+            "INSERT INTO reuse_links (a_article, a_start, a_end, b_article, b_start, b_end,"
+            " similarity, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [
+                (l.a.article_id, l.a.start, l.a.end, l.b.article_id, l.b.start, l.b.end,
+                 l.similarity, l.kind)
+                for l in links
+            ],
+        )
+
+    def links(self) -> list[ReuseLink]:
+        rows = self._db.execute(
+            "SELECT * FROM reuse_links ORDER BY a_article, a_start, b_article, b_start"
+        )
+        return [
+            ReuseLink(
+                Passage(r["a_article"], r["a_start"], r["a_end"]),
+                Passage(r["b_article"], r["b_start"], r["b_end"]),
+                r["similarity"],
+                r["kind"],
+            )
+            for r in rows
+        ]
+
+    def replace_families(self, families: Sequence[Family]) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM family_passages")
+            db.execute("DELETE FROM families")
+            db.executemany(
+                "INSERT INTO families (id, kind, origin_article_id) VALUES (?, ?, ?)",
+                [(f.id, f.kind, f.origin_article_id) for f in families],
+            )
+            db.executemany(
+                'INSERT INTO family_passages (family_id, article_id, start, "end")'
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(f.id, p.article_id, p.start, p.end) for f in families for p in f.passages],
+            )
+
+    def families(self, article_ids: Sequence[str] | None = None) -> list[Family]:
+        """All families, or those with a passage in one of ``article_ids``."""
+        passages: dict[str, list[Passage]] = {}
+        for r in self._db.execute(
+            'SELECT family_id, article_id, start, "end" FROM family_passages'
+            " ORDER BY family_id, article_id, start"
+        ):
+            passages.setdefault(r[0], []).append(Passage(r[1], r[2], r[3]))
+        wanted = set(article_ids) if article_ids is not None else None
+        found = []
+        for r in self._db.execute("SELECT id, kind, origin_article_id FROM families ORDER BY id"):
+            members = passages.get(r["id"], [])
+            if wanted is not None and not any(p.article_id in wanted for p in members):
+                continue
+            found.append(Family(r["id"], r["kind"], tuple(members), r["origin_article_id"]))
+        return found
+
+    # -- stories ----------------------------------------------------------------------------
+
+    def assignments(self) -> dict[str, str]:
+        rows = self._db.execute("SELECT article_id, story_id FROM story_articles")
+        return {r[0]: r[1] for r in rows}
+
+    def save_stories(self, stories: Sequence[Story]) -> None:
+        """Insert or update stories and their memberships (article -> one story)."""
+        with self.transaction() as db:
+            for story in sorted(stories, key=lambda s: s.id):
+                db.execute(
+                    "INSERT INTO stories (id, title, first_seen, last_seen) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
+                    " first_seen = excluded.first_seen, last_seen = excluded.last_seen",
+                    (story.id, story.title, _iso(story.first_seen), _iso(story.last_seen)),
+                )
+                db.executemany(
+                    "INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)"
+                    " ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id",
+                    [(article_id, story.id) for article_id in story.article_ids],
+                )
+
+    def stories(self) -> list[Story]:
+        members: dict[str, list[str]] = {}
+        for r in self._db.execute(
+            "SELECT story_id, article_id FROM story_articles ORDER BY story_id, article_id"
+        ):
+            members.setdefault(r[0], []).append(r[1])
+        return [
+            Story(
+                r["id"],
+                r["title"],
+                _parse_iso(r["first_seen"]),
+                _parse_iso(r["last_seen"]),
+                tuple(members.get(r["id"], ())),
+            )
+            for r in self._db.execute("SELECT * FROM stories ORDER BY id")
+        ]
+
+    def story(self, story_id: str) -> Story | None:
+        row = self._db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            return None
+        members = self._db.execute(
+            "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY article_id",
+            (story_id,),
+        )
+        return Story(
+            row["id"],
+            row["title"],
+            _parse_iso(row["first_seen"]),
+            _parse_iso(row["last_seen"]),
+            tuple(r[0] for r in members),
+        )
+
+    def find_story_ids(self, prefix: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT id FROM stories WHERE id LIKE ? ESCAPE '\\' ORDER BY id",
+            (_like_prefix(prefix),),
+        )
+        return [r[0] for r in rows]
+
+    # -- findings ---------------------------------------------------------------------------
+
+    def replace_findings(self, story_id: str, findings: Sequence[Finding]) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM findings WHERE story_id = ?", (story_id,))
+            for rank, finding in enumerate(findings):
+                db.execute(
+                    "INSERT INTO findings (id, story_id, rank, kind, topic, independent_sources)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (finding.id, story_id, rank, finding.kind, finding.topic,
+                     finding.independent_sources),
+                )
+                for v_idx, value in enumerate(finding.values):
+                    db.execute(
+                        "INSERT INTO finding_values (finding_id, idx, value, article_ids)"
+                        " VALUES (?, ?, ?, ?)",
+                        (finding.id, v_idx, value.value, json.dumps(list(value.article_ids))),
+                    )
+                    db.executemany(
+                        "INSERT INTO finding_evidence (finding_id, value_idx, idx, article_id,"
+                        ' start, "end", kind, value, key, qualifier)'
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            (finding.id, v_idx, e_idx, m.article_id, m.start, m.end, m.kind,
+                             m.value, m.key, m.qualifier)
+                            for e_idx, m in enumerate(value.evidence)
+                        ],
+                    )
+
+    def findings(self, story_id: str | None = None) -> list[Finding]:
+        where, params = ("WHERE story_id = ?", (story_id,)) if story_id else ("", ())
+        rows = list(
+            self._db.execute(f"SELECT * FROM findings {where} ORDER BY story_id, rank", params)
+        )
+        found = []
+        for r in rows:
+            evidence: dict[int, list[Mention]] = {}
+            for e in self._db.execute(
+                "SELECT * FROM finding_evidence WHERE finding_id = ? ORDER BY value_idx, idx",
+                (r["id"],),
+            ):
+                evidence.setdefault(e["value_idx"], []).append(
+                    Mention(e["article_id"], e["start"], e["end"], e["kind"], e["value"],
+                            e["key"], e["qualifier"])
+                )
+            values = tuple(
+                FindingValue(v["value"], tuple(json.loads(v["article_ids"])),
+                             tuple(evidence.get(v["idx"], ())))
+                for v in self._db.execute(
+                    "SELECT * FROM finding_values WHERE finding_id = ? ORDER BY idx", (r["id"],)
+                )
+            )
+            found.append(
+                Finding(r["story_id"], r["kind"], r["topic"], values, r["independent_sources"],
+                        r["id"])
+            )
+        return found
+
+    def input_errors(self) -> list[tuple[str, str]]:
+        rows = self._db.execute("SELECT origin, cause FROM input_errors ORDER BY rowid")
+        return [(r[0], r[1]) for r in rows]
+
+
+def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    """Slices small enough for SQLite's bound-variable limit."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"

@@ -1,0 +1,86 @@
+"""Read-side queries shared by every shell (terminal, static report, later the web UI).
+
+The shells format; this module decides what a story list or a story page contains, so the
+terminal and the HTML pages cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Article, Family, Finding, Story
+from .store import Store
+
+_KIND_ORDER = {"disagree": 0, "variant": 1, "agree": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    story_id: str
+    title: str
+    articles: int
+    outlets: tuple[str, ...]
+    first_seen: str | None
+    last_seen: str | None
+    disagreements: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDetail:
+    story: Story
+    articles: tuple[Article, ...]
+    families: tuple[Family, ...]
+    findings: tuple[Finding, ...]
+
+    def article(self, article_id: str) -> Article:
+        return next(a for a in self.articles if a.id == article_id)
+
+
+def _outlet(article: Article) -> str:
+    return article.source or "unknown outlet"
+
+
+def story_rows(store: Store) -> list[StoryRow]:
+    """Stories with their sizes and outlets, largest first, then most recent, then id."""
+    findings = store.findings()
+    disagreements: dict[str, int] = {}
+    for finding in findings:
+        if finding.kind == "disagree":
+            disagreements[finding.story_id] = disagreements.get(finding.story_id, 0) + 1
+    sources = {a.id: _outlet(a) for a in store.articles()}
+    rows = [
+        StoryRow(
+            story.id,
+            story.title,
+            len(story.article_ids),
+            tuple(sorted({sources[i] for i in story.article_ids if i in sources})),
+            story.first_seen.date().isoformat() if story.first_seen else None,
+            story.last_seen.date().isoformat() if story.last_seen else None,
+            disagreements.get(story.id, 0),
+        )
+        for story in store.stories()
+    ]
+    rows.sort(key=lambda r: (-r.articles, -len(r.outlets), r.story_id))
+    return rows
+
+
+def story_detail(store: Store, story_id: str) -> StoryDetail | None:
+    story = store.story(story_id)
+    if story is None:
+        return None
+    articles = tuple(
+        sorted(
+            store.articles(story.article_ids),
+            key=lambda a: (a.published is None, a.published.isoformat() if a.published else "",
+                           a.id),
+        )
+    )
+    members = set(story.article_ids)
+    families = tuple(
+        f for f in store.families(story.article_ids)
+        if sum(p.article_id in members for p in f.passages) >= 2
+    )
+    findings = tuple(
+        sorted(store.findings(story_id), key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.topic))
+    )
+    return StoryDetail(story, articles, families, findings)

@@ -1,0 +1,67 @@
+"""Export: the documented JSON schema, offsets that slice the text, CSV/Parquet tables."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from storytrace.export import TABLE_COLUMNS, build_export, write_export
+from storytrace.store import Store
+
+ARTICLE_FIELDS = {"id", "external_id", "origin", "source", "url", "title", "author", "published",
+                  "text", "removed"}
+
+
+def test_json_document_has_the_documented_shape(filled_store: Store) -> None:
+    doc = build_export(filled_store)
+    assert doc["version"] == 1
+    assert set(doc) == {"version", "articles", "stories", "reuse", "findings"}
+    assert all(set(a) == ARTICLE_FIELDS for a in doc["articles"])
+    assert set(doc["stories"][0]) == {"id", "title", "article_ids", "first_seen", "last_seen"}
+    assert set(doc["reuse"][0]) == {"id", "kind", "origin_article_id", "passages"}
+    finding = doc["findings"][0]
+    assert set(finding) == {"story_id", "kind", "topic", "values", "independent_sources"}
+    assert set(finding["values"][0]) == {"value", "article_ids", "evidence"}
+    assert doc["articles"][0]["published"] == "2021-03-04T00:00:00+00:00"
+    assert doc["articles"][1]["published"] is None
+
+
+def test_offsets_slice_the_article_text(filled_store: Store) -> None:
+    doc = build_export(filled_store)
+    texts = {a["id"]: a["text"] for a in doc["articles"]}
+    spans = [p for family in doc["reuse"] for p in family["passages"]]
+    spans += [e for f in doc["findings"] for v in f["values"] for e in v["evidence"]]
+    assert spans
+    for span in spans:
+        assert texts[span["article_id"]][span["start"] : span["end"]] == span["text"]
+
+
+def test_json_file_round_trips(filled_store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "x" / "export.json"
+    write_export(filled_store, "json", out)
+    assert json.loads(out.read_text("utf-8")) == build_export(filled_store)
+
+
+def test_csv_tables_are_formula_safe(filled_store: Store, tmp_path: Path) -> None:
+    written = write_export(filled_store, "csv", tmp_path / "csv")
+    assert {p.stem for p in written} == set(TABLE_COLUMNS)
+    with (tmp_path / "csv" / "articles.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["author"].startswith("'=")
+    assert rows[0]["text"].startswith("'=SUM")
+    for path in written:
+        with path.open(encoding="utf-8") as handle:
+            header = next(csv.reader(handle))
+        assert header == list(TABLE_COLUMNS[path.stem])
+
+
+def test_parquet_tables_match_csv_tables(filled_store: Store, tmp_path: Path) -> None:
+    write_export(filled_store, "parquet", tmp_path / "pq")
+    table = pq.read_table(tmp_path / "pq" / "reuse_passages.parquet")
+    assert table.column_names == list(TABLE_COLUMNS["reuse_passages"])
+    assert table.num_rows == 2
+    empty = pq.read_table(tmp_path / "pq" / "removed_blocks.parquet")
+    assert empty.column_names == list(TABLE_COLUMNS["removed_blocks"])

@@ -1,0 +1,47 @@
+"""Static report: pages exist, links are relative, untrusted text is inert."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from storytrace.report import highlight, write_report
+from storytrace.store import Store
+
+
+def test_report_pages_are_written_with_relative_links(filled_store: Store, tmp_path: Path) -> None:
+    index = write_report(filled_store, tmp_path / "report")
+    pages = sorted(p.name for p in (tmp_path / "report").glob("*.html"))
+    assert index.name == "index.html"
+    assert "story-s1.html" in pages
+    assert "article-aaaa000000000001.html" in pages
+    for page in (tmp_path / "report").glob("*.html"):
+        html = page.read_text("utf-8")
+        for href in re.findall(r'(?:href|src)="([^"]*)"', html):
+            assert not href.startswith(("/", "//")), href
+            if not href.startswith("https://"):
+                assert (tmp_path / "report" / href).exists(), href
+
+
+def test_untrusted_text_is_escaped_everywhere(filled_store: Store, tmp_path: Path) -> None:
+    write_report(filled_store, tmp_path / "report")
+    for page in (tmp_path / "report").glob("*.html"):
+        html = page.read_text("utf-8")
+        assert "<script>" not in html
+        assert "onerror=" not in html.replace("onerror=alert", "") or "<img" not in html
+        assert "<img" not in html
+        assert 'href="javascript:' not in html
+    article = (tmp_path / "report" / "article-aaaa000000000001.html").read_text("utf-8")
+    assert "&lt;script&gt;" in article
+    assert "Content-Security-Policy" in article
+
+
+def test_external_links_are_http_only_and_nofollow(filled_store: Store, tmp_path: Path) -> None:
+    write_report(filled_store, tmp_path / "report")
+    page = (tmp_path / "report" / "article-bbbb000000000002.html").read_text("utf-8")
+    assert 'href="https://two.example/flood" rel="noopener noreferrer nofollow"' in page
+
+
+def test_highlight_escapes_and_marks() -> None:
+    html = highlight("a <b> c", [(2, 5, "reuse copy")])
+    assert str(html) == 'a <mark class="reuse copy">&lt;b&gt;</mark> c'

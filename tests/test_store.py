@@ -1,0 +1,157 @@
+"""The store: migrations, idempotent inserts, round-trips, nested transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storytrace.errors import StoreError
+from storytrace.model import (
+    Article,
+    Family,
+    Finding,
+    FindingValue,
+    Mention,
+    Passage,
+    RemovedBlock,
+    ReuseLink,
+    Sentence,
+    Story,
+)
+from storytrace.store import MIGRATIONS, STAGE_CLEANED, STAGE_INGESTED, Store
+
+
+def _article(article_id: str = "a1", raw: bytes = b"raw bytes", **kw: object) -> Article:
+    return Article(id=article_id, origin=f"{article_id}.txt", format="text", raw=raw, **kw)  # type: ignore[arg-type]
+
+
+def test_new_store_is_migrated_and_uses_wal(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+    assert {"articles", "stories", "findings", "articles_fts", "story_overview"} <= tables
+
+
+def test_reopening_does_not_migrate_twice(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    Store(path).close()
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store(path)
+
+
+def test_same_article_twice_is_stored_once(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        assert store.add_articles([_article()]) == 1
+        assert store.add_articles([_article()]) == 0
+        assert store.count_articles() == 1
+
+
+def test_failed_transaction_keeps_earlier_batches(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add_articles([_article("a1")])
+        with pytest.raises(RuntimeError), store.transaction() as db:
+            db.execute(
+                "INSERT INTO articles (id, origin, format, raw, ingested_at)"
+                " VALUES ('a2', 'x', 'text', x'00', 'now')"
+            )
+            raise RuntimeError("interrupted")
+        assert [a.id for a in store.articles()] == ["a1"]
+
+
+def test_nested_transaction_rolls_back_only_inner(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        with store.transaction():
+            store.add_articles([_article("a1")])
+            with pytest.raises(RuntimeError), store.transaction():
+                store.add_articles([_article("a2", raw=b"other")])
+                raise RuntimeError("inner")
+        assert [a.id for a in store.articles()] == ["a1"]
+
+
+def test_cleaned_article_round_trips(tmp_path: Path) -> None:
+    published = datetime(2020, 5, 1, 12, 30, tzinfo=UTC)
+    cleaned = _article(
+        title="A title",
+        published=published,
+        text="Body one. Body two.",
+        removed=(RemovedBlock("Share this", "widget", 0),),
+    )
+    mention = Mention("a1", 0, 4, "person", "Body", "", "")
+    with Store(tmp_path / "s.db") as store:
+        store.add_articles([_article()])
+        assert store.article_ids_at_stage(STAGE_INGESTED) == ["a1"]
+        store.save_cleaned([(cleaned, [Sentence("a1", 0, 0, 9)], [mention])])
+        assert store.article_ids_at_stage(STAGE_CLEANED) == ["a1"]
+        again = store.article("a1")
+        assert again == cleaned
+        assert store.sentences("a1") == [Sentence("a1", 0, 0, 9)]
+        assert store.mentions(["a1"]) == [mention]
+        assert store.search("two") == ["a1"]
+
+
+def test_fingerprint_index_lookup(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add_articles([_article()])
+        hashes = np.array([-5, 2**62, 7], dtype=np.int64)
+        store.add("a1", hashes, np.array([0, 3, 9], dtype=np.int32))
+        found = sorted(store.lookup(np.array([7, -5, 99], dtype=np.int64)))
+        assert found == [(-5, "a1", 0), (7, "a1", 9)]
+
+
+def test_links_families_stories_findings_round_trip(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add_articles([_article("a1"), _article("a2", raw=b"two")])
+        link = ReuseLink(Passage("a1", 0, 10), Passage("a2", 5, 15), 1.0, "verbatim")
+        with store.transaction():
+            store.save_links([link, link])
+        assert store.links() == [link]
+        family = Family("f1", "copy", (Passage("a1", 0, 10), Passage("a2", 5, 15)), "a1")
+        store.replace_families([family])
+        assert store.families() == [family]
+        assert store.families(["zz"]) == []
+        story = Story("s1", "Title", None, None, ("a1", "a2"))
+        store.save_stories([story])
+        assert store.stories() == [story]
+        assert store.story("s1") == story
+        assert store.find_story_ids("s") == ["s1"]
+        evidence = Mention("a1", 0, 4, "date", "2020-04", "reported", "month")
+        finding = Finding("s1", "disagree", "reported", (FindingValue("2020-04", ("a1",), (evidence,)),), 2, "f1")
+        store.replace_findings("s1", [finding])
+        store.replace_findings("s1", [finding])
+        assert store.findings("s1") == [finding]
+
+
+def test_like_prefix_is_escaped(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add_articles([_article("a_1"), _article("ab1", raw=b"x")])
+        assert store.find_article_ids("a_") == ["a_1"]
+        assert store.find_article_ids("%") == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(text=st.text(), raw=st.binary(), title=st.one_of(st.none(), st.text()))
+def test_arbitrary_text_and_bytes_round_trip(tmp_path_factory: pytest.TempPathFactory, text: str, raw: bytes, title: str | None) -> None:
+    path = tmp_path_factory.mktemp("h") / "s.db"
+    article = Article(id="x", origin="o", format="text", raw=raw, title=title, text=text)
+    with Store(path) as store:
+        store.add_articles([article])
+        store.save_cleaned([(article, [], [])])
+        assert store.article("x") == article
