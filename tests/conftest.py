@@ -58,3 +58,9 @@ def filled_store(tmp_path: Path) -> Store:
             FindingValue("--03", (a.id,), (ma,)), FindingValue("--04", (b.id,), (mb,))), 2, "f1")],
     )
     return store
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/*.json from this run"
+    )

@@ -28,6 +28,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 
 DbOption = Annotated[
@@ -41,7 +42,7 @@ DbOption = Annotated[
 ]
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", help="TOML settings file, one [section] per stage.", exists=True),
+    typer.Option("--config", help="TOML settings file, one \\[section] per stage.", exists=True),
 ]
 VerboseOption = Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]

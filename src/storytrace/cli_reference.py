@@ -1,36 +1,39 @@
 """Generate docs/cli.md from the CLI's own --help, so the reference cannot drift from the code.
 
-Run ``python -m storytrace.cli_reference > docs/cli.md``; a test fails when the file is stale.
+Run ``python -m storytrace.cli_reference > docs/cli.md`` (``make docs``); a test fails when the
+file is stale.
 """
 
 from __future__ import annotations
 
-import click
-import typer
+import sys
+
+from typer.testing import CliRunner
 
 from .cli import app
 
+_ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "FORCE_COLOR": ""}
+
+
+def command_names() -> list[str]:
+    names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+    return sorted(n.replace("_", "-") for n in names if n)
+
 
 def render() -> str:
-    command = typer.main.get_command(app)
-    assert isinstance(command, click.Group)
-    lines = ["# storytrace CLI reference", "", "Generated from `--help`; do not edit by hand.", ""]
-    context = click.Context(command, info_name="storytrace", terminal_width=100)
-    for name in sorted(command.list_commands(context)):
-        sub = command.get_command(context, name)
-        if sub is None:
-            continue
-        sub_context = click.Context(sub, info_name=name, parent=context, terminal_width=100)
-        lines += [f"## storytrace {name}", "", "```text", _plain(sub.get_help(sub_context)), "```", ""]
-    return "\n".join(lines)
+    runner = CliRunner()
+    lines = ["# storytrace CLI reference", "", "Generated from `--help` by `make docs`.", ""]
+    top = runner.invoke(app, ["--help"], env=_ENV, prog_name="storytrace")
+    lines += ["```text", _plain(top.stdout), "```", ""]
+    for name in command_names():
+        result = runner.invoke(app, [name, "--help"], env=_ENV, prog_name="storytrace")
+        lines += [f"## storytrace {name}", "", "```text", _plain(result.stdout), "```", ""]
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def _plain(text: str) -> str:
-    """Help text without Rich markup tags such as [bold]."""
-    import re
-
-    return re.sub(r"\[/?bold\]", "", text).rstrip()
+    return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
 
 
 if __name__ == "__main__":
-    print(render())
+    sys.stdout.write(render())

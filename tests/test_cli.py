@@ -1,0 +1,97 @@
+"""The CLI as a user meets it: commands, one-line errors, help with examples, docs in sync."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from storytrace.cli import app
+from storytrace.cli_reference import render
+
+from .conftest import REPO, SEEDS
+
+runner = CliRunner()
+COMMANDS = ["analyze", "export", "ingest", "report", "run", "show", "stories"]
+
+
+def _invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    code, out, _ = _invoke(command, "--help")
+    assert code == 0
+    assert "Example:" in out
+    assert "--db" in out or command not in ("ingest", "analyze", "run", "stories", "show")
+
+
+def test_cli_reference_is_up_to_date() -> None:
+    assert (REPO / "docs" / "cli.md").read_text("utf-8") == render(), (
+        "docs/cli.md is stale: run `make docs`"
+    )
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
+def test_run_show_export_report_on_the_seeds(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    code, out, err = _invoke("run", str(SEEDS), "--db", db)
+    assert code == 0, err
+    assert "Stories" in out
+    doc_path = tmp_path / "s.json"
+    code, _, err = _invoke("export", "--db", db, "--format", "json", "--out", str(doc_path))
+    assert code == 0, err
+    doc = json.loads(doc_path.read_text("utf-8"))
+    story_id = doc["stories"][0]["id"]
+    code, out, err = _invoke("show", story_id[:6], "--db", db)
+    assert code == 0, err
+    assert "Reuse family" in out
+    assert "DISAGREE" in out
+    for fmt in ("csv", "parquet"):
+        code, _, err = _invoke("export", "--db", db, "--format", fmt, "--out", str(tmp_path / fmt))
+        assert code == 0, err
+        assert (tmp_path / fmt / f"articles.{fmt}").exists()
+    code, out, err = _invoke("report", "--db", db, "--out", str(tmp_path / "report"))
+    assert code == 0, err
+    assert (tmp_path / "report" / "index.html").exists()
+    code, out, _ = _invoke("stories", "--db", db)
+    assert code == 0 and story_id in out
+
+
+def test_bad_input_gives_one_line_errors_and_the_run_goes_on(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "good.txt").write_text(
+        "River Flood Closes Bridge\n\nThe river rose two metres overnight and the old bridge "
+        "was closed to traffic, the council said on Monday.\n", "utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.bin").write_bytes(bytes(range(256)) * 4)
+    (folder / "cut.txt.gz").write_bytes(gzip.compress(b"Some text " * 200)[:40])
+    (folder / "bad.jsonl").write_text('{"text": "A fine line of text about the flood."}\n{oops\n')
+    db = str(tmp_path / "s.db")
+    code, out, err = _invoke("run", str(folder), "--db", db)
+    assert code == 0, err
+    error_lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(error_lines) == 4, err
+    assert any("empty.txt" in line for line in error_lines)
+    assert any("binary.bin" in line for line in error_lines)
+    assert any("cut.txt.gz" in line for line in error_lines)
+    assert any("bad.jsonl#L2" in line for line in error_lines)
+    code, out, _ = _invoke("export", "--db", db, "--format", "json", "--out", str(tmp_path / "x.json"))
+    doc = json.loads((tmp_path / "x.json").read_text("utf-8"))
+    assert len(doc["articles"]) == 2
+
+
+def test_unknown_story_and_bad_format_are_one_line_errors(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    code, _, err = _invoke("show", "nope", "--db", db)
+    assert code == 1
+    assert err.strip() == "error: nope: no story has this id"
+    code, _, err = _invoke("export", "--db", db, "--format", "xml", "--out", str(tmp_path / "x"))
+    assert code == 1
+    assert err.strip().startswith("error: --format xml")
