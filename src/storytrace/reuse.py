@@ -1,23 +1,58 @@
 """Reuse stage: passages shared between articles, exact spans, families and their origin.
 
-CONTRACT (owned by the reuse helper; replace this docstring when implemented).
+Algorithm ``reuse.winnow.v1`` (MOSS / Passim style):
+
+1. each article's word tokens (punctuation skipped, number grouping and dots dropped, see
+   :func:`storytrace.reuse_align.word_form`) are hashed as overlapping word n-grams;
+2. winnowing keeps the minimum hash of every window of ``winnow_window`` n-grams, which
+   guarantees that any shared run of ``ngram_words + winnow_window - 1`` words yields at least
+   one shared fingerprint while storing only a fraction of the n-grams;
+3. the :class:`FingerprintIndex` answers which articles hold a fingerprint; fingerprints held
+   by more than ``max_df`` articles are common phrases, not reuse, and are ignored;
+4. an article sharing ``min_shared_fingerprints`` or more with another is aligned with it word
+   by word (:mod:`storytrace.reuse_align`) to exact character spans.
+
+Families join the linked passages (overlapping passages of one article are one passage), say
+whether they are a speaker's quote or copied text, and name the origin only when every
+article's date is known: an unknown date could be the earliest, so it never is guessed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from hashlib import blake2b
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from .model import Article, Family, ReuseLink, Segmentation
+from .model import Article, Family, FamilyKind, Passage, ReuseLink, Segmentation
+from .reuse_align import Words, align, ngram_hashes, words_of
 
 
 @dataclass(frozen=True, slots=True)
 class ReuseSettings:
-    """Options of the reuse stage."""
+    """Options of the reuse stage (defaults measured on the reuse-synthetic set)."""
+
+    # Words per hashed n-gram; shorter n-grams find more short copies and more noise.
+    ngram_words: int = 5
+    # n-grams per winnowing window: a copy of ngram_words + winnow_window - 1 words is always found.
+    winnow_window: int = 4
+    # A fingerprint held by more articles than this is a stock phrase and proposes no pair.
+    max_df: int = 100
+    # Distinct shared fingerprints needed before two articles are aligned.
+    min_shared_fingerprints: int = 1
+    # Shortest passage, in words, reported as reuse.
+    min_words: int = 8
+    # Most changed, inserted or deleted words between two matching runs of one passage.
+    max_gap_words: int = 5
+    # An n-gram repeated more often inside one article is boilerplate and seeds no alignment.
+    max_seed_repeat: int = 8
+    # Share of a passage's characters inside double quotes for it to count as quoted.
+    quote_min_fraction: float = 0.8
 
 
 class FingerprintIndex(Protocol):
@@ -32,6 +67,105 @@ class FingerprintIndex(Protocol):
         ...
 
 
+class MemoryFingerprintIndex:
+    """A dict-backed :class:`FingerprintIndex` for tests and runs that fit in memory."""
+
+    def __init__(self) -> None:
+        self._postings: dict[int, list[tuple[str, int]]] = {}
+
+    def add(
+        self, article_id: str, hashes: npt.NDArray[np.int64], positions: npt.NDArray[np.int32]
+    ) -> None:
+        for value, position in zip(hashes.tolist(), positions.tolist(), strict=True):
+            self._postings.setdefault(value, []).append((article_id, position))
+
+    def lookup(self, hashes: npt.NDArray[np.int64]) -> Iterable[tuple[int, str, int]]:
+        """Postings of each distinct hash, in the order of first appearance in ``hashes``."""
+        for value in dict.fromkeys(hashes.tolist()):
+            for article_id, position in self._postings.get(value, ()):
+                yield value, article_id, position
+
+
+def fingerprints(
+    ngrams: npt.NDArray[np.int64], window: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    """Winnowed fingerprints of an article's n-gram hashes: ``(hashes, positions)``.
+
+    The rightmost minimum of each window is kept (robust winnowing), each position once; a
+    position is the index of the n-gram's first word. A text shorter than one window keeps its
+    single minimum.
+    """
+    if len(ngrams) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    width = min(window, len(ngrams))
+    windows = np.lib.stride_tricks.sliding_window_view(ngrams, width)
+    rightmost = width - 1 - np.argmin(windows[:, ::-1], axis=1)
+    positions = np.unique(np.arange(len(windows)) + rightmost)
+    return ngrams[positions], positions.astype(np.int32)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """One article made ready for comparison: its words, all n-grams, and fingerprints."""
+
+    words: Words
+    ngrams: npt.NDArray[np.int64]
+    hashes: npt.NDArray[np.int64]
+    positions: npt.NDArray[np.int32]
+
+
+def _prepare(segmentation: Segmentation, settings: ReuseSettings) -> _Prepared:
+    words = words_of(segmentation)
+    ngrams = ngram_hashes(words, settings.ngram_words)
+    hashes, positions = fingerprints(ngrams, settings.winnow_window)
+    return _Prepared(words, ngrams, hashes, positions)
+
+
+def _candidate_pairs(
+    batch: Mapping[str, _Prepared], index: FingerprintIndex, settings: ReuseSettings
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Pairs of articles to align (each as ``(lower id, higher id)``, sorted) and the batch
+    articles the index already holds (those are not added a second time)."""
+    holders: dict[int, dict[str, None]] = {}
+    if batch:
+        query = np.unique(np.concatenate([prepared.hashes for prepared in batch.values()]))
+        for value, article_id, _position in index.lookup(query):
+            holders.setdefault(value, {})[article_id] = None
+    indexed = sorted(
+        article_id
+        for article_id in batch
+        if any(article_id in holders.get(value, {}) for value in batch[article_id].hashes.tolist())
+    )
+    for article_id, prepared in batch.items():
+        for value in prepared.hashes.tolist():
+            holders.setdefault(value, {})[article_id] = None
+    pairs: dict[tuple[str, str], None] = {}
+    for article_id in sorted(batch):
+        shared: dict[str, int] = {}
+        for value in dict.fromkeys(batch[article_id].hashes.tolist()):
+            owners = holders[value]
+            if len(owners) > settings.max_df:
+                continue
+            for other in owners:
+                if other != article_id:
+                    shared[other] = shared.get(other, 0) + 1
+        for other, count in shared.items():
+            if count >= settings.min_shared_fingerprints:
+                pairs[(min(article_id, other), max(article_id, other))] = None
+    return sorted(pairs), indexed
+
+
+def _link_key(link: ReuseLink) -> tuple[str, int, int, str, int, int]:
+    return (
+        link.a.article_id,
+        link.a.start,
+        link.a.end,
+        link.b.article_id,
+        link.b.start,
+        link.b.end,
+    )
+
+
 def find_reuse(
     new: Sequence[tuple[Article, Segmentation]],
     index: FingerprintIndex,
@@ -40,9 +174,104 @@ def find_reuse(
 ) -> tuple[ReuseLink, ...]:
     """Links between the new articles and everything in ``index`` (and among the new ones).
 
-    Adds the new articles' fingerprints to ``index``.
+    Adds the new articles' fingerprints to ``index``, each article once (an article given twice,
+    or already indexed by an earlier run, is not added again). Each link has
+    ``a.article_id < b.article_id``; links are sorted by their passages.
     """
-    raise NotImplementedError
+    batch: dict[str, _Prepared] = {}
+    for _article, segmentation in new:
+        if segmentation.article_id not in batch:
+            batch[segmentation.article_id] = _prepare(segmentation, settings)
+    pairs, indexed = _candidate_pairs(batch, index, settings)
+    others: dict[str, _Prepared] = {}
+
+    def prepared(article_id: str) -> _Prepared:
+        if article_id in batch:
+            return batch[article_id]
+        if article_id not in others:
+            others[article_id] = _prepare(load(article_id)[1], settings)
+        return others[article_id]
+
+    links: list[ReuseLink] = []
+    for first, second in pairs:
+        a, b = prepared(first), prepared(second)
+        links.extend(align(a.words, a.ngrams, b.words, b.ngrams, settings))
+    for article_id in sorted(batch):
+        if article_id not in indexed:
+            index.add(article_id, batch[article_id].hashes, batch[article_id].positions)
+    return tuple(sorted(links, key=_link_key))
+
+
+_DOUBLE_QUOTE = re.compile(r"[\"“”„«»]")
+_OPENING = frozenset("“„«")
+_CLOSING = frozenset("”»")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` inside double quotation marks (straight or curly), marks included.
+
+    Quotes are paired within a line: news style reopens a quote on each paragraph it runs over,
+    and an unbalanced mark must not turn the rest of the article into a quote.
+    """
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    line_end = -1
+    for match in _DOUBLE_QUOTE.finditer(text):
+        position = match.start()
+        if position > line_end:
+            opened = None
+            newline = text.find("\n", position)
+            line_end = len(text) if newline < 0 else newline
+        mark = match.group()
+        if opened is None and mark not in _CLOSING:
+            opened = position
+        elif opened is not None and mark not in _OPENING:
+            spans.append((opened, position + 1))
+            opened = None
+    return spans
+
+
+def _quoted_fraction(passage: Passage, spans: Sequence[tuple[int, int]]) -> float:
+    length = passage.end - passage.start
+    if length <= 0:
+        return 0.0
+    inside = sum(max(0, min(end, passage.end) - max(start, passage.start)) for start, end in spans)
+    return inside / length
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, first: int, second: int) -> None:
+        root_a, root_b = self.find(first), self.find(second)
+        if root_a != root_b:
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+
+
+def _family_id(passages: Sequence[Passage]) -> str:
+    text = ";".join(f"{p.article_id}:{p.start}:{p.end}" for p in passages)
+    return blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _origin(passages: Sequence[Passage], articles: Mapping[str, Article]) -> str | None:
+    """The article published strictly first, if every article's date is known."""
+    dates: list[tuple[datetime, str]] = []
+    for article_id in dict.fromkeys(passage.article_id for passage in passages):
+        article = articles.get(article_id)
+        if article is None or article.published is None:
+            return None
+        dates.append((article.published, article_id))
+    dates.sort()
+    if len(dates) > 1 and dates[0][0] == dates[1][0]:
+        return None
+    return dates[0][1]
 
 
 def build_families(
@@ -50,5 +279,72 @@ def build_families(
     articles: Mapping[str, Article],
     settings: ReuseSettings = ReuseSettings(),
 ) -> tuple[Family, ...]:
-    """Group linked passages into families and name each family's origin (or None)."""
-    raise NotImplementedError
+    """Group linked passages into families and name each family's origin (or None).
+
+    Overlapping passages of one article are merged into one passage covering them, so a text
+    copied along a chain of outlets is one family. A family is a ``quote`` when in every
+    article its passage lies mostly inside double quotes (the same words of a speaker, which
+    outlets report independently), else a ``copy``. Families are sorted by id.
+    """
+    nodes = sorted({(p.article_id, p.start, p.end) for link in links for p in (link.a, link.b)})
+    number = {node: position for position, node in enumerate(nodes)}
+    union = _UnionFind(len(nodes))
+    for link in links:
+        union.union(
+            number[(link.a.article_id, link.a.start, link.a.end)],
+            number[(link.b.article_id, link.b.start, link.b.end)],
+        )
+    # Nodes are sorted by (article, start): an overlap is with the run of nodes just before.
+    reach_article, reach_end, reach_node = "", -1, -1
+    for position, (article_id, start, end) in enumerate(nodes):
+        if article_id == reach_article and start < reach_end:
+            union.union(reach_node, position)
+            reach_end = max(reach_end, end)
+        else:
+            reach_article, reach_end, reach_node = article_id, end, position
+    groups: dict[int, list[tuple[str, int, int]]] = {}
+    for position, node in enumerate(nodes):
+        groups.setdefault(union.find(position), []).append(node)
+    quoted_cache: dict[str, list[tuple[int, int]]] = {}
+    families: list[Family] = []
+    for members in groups.values():
+        passages = _merge_overlaps(members)
+        families.append(
+            Family(
+                id=_family_id(passages),
+                kind=_family_kind(passages, articles, quoted_cache, settings),
+                passages=passages,
+                origin_article_id=_origin(passages, articles),
+            )
+        )
+    return tuple(sorted(families, key=lambda family: family.id))
+
+
+def _merge_overlaps(members: Sequence[tuple[str, int, int]]) -> tuple[Passage, ...]:
+    """Passages of one family, overlapping ones of an article joined, sorted by (article, start)."""
+    merged: list[Passage] = []
+    for article_id, start, end in sorted(members):
+        last = merged[-1] if merged else None
+        if last is not None and last.article_id == article_id and start < last.end:
+            merged[-1] = Passage(article_id, last.start, max(last.end, end))
+        else:
+            merged.append(Passage(article_id, start, end))
+    return tuple(merged)
+
+
+def _family_kind(
+    passages: Sequence[Passage],
+    articles: Mapping[str, Article],
+    quoted_cache: dict[str, list[tuple[int, int]]],
+    settings: ReuseSettings,
+) -> FamilyKind:
+    for passage in passages:
+        article = articles.get(passage.article_id)
+        if article is None:
+            return "copy"
+        if passage.article_id not in quoted_cache:
+            quoted_cache[passage.article_id] = quoted_spans(article.text)
+        fraction = _quoted_fraction(passage, quoted_cache[passage.article_id])
+        if fraction < settings.quote_min_fraction:
+            return "copy"
+    return "quote"

@@ -1,0 +1,231 @@
+"""Reuse on invented texts: copies found with exact spans, edits tolerated, nothing invented."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storytrace.model import Article, Passage, ReuseLink, Segmentation
+from storytrace.reuse import (
+    MemoryFingerprintIndex,
+    ReuseSettings,
+    build_families,
+    find_reuse,
+    fingerprints,
+    quoted_spans,
+)
+from storytrace.reuse_align import ngram_hashes, token_hash, words_of
+from storytrace.segment import segment, tokenize
+
+WIRE = (
+    "The regional water authority said on Tuesday that it would spend 1,000 million euros "
+    "over the next decade to rebuild the river defences that failed during the spring floods, "
+    "after engineers found that several embankments had been neglected for years. "
+    "Residents of the lower valley, where hundreds of homes were damaged, welcomed the plan "
+    "but asked why the repairs had taken so long to begin."
+)
+FILLER_A = (
+    "Local shops reopened slowly this week as volunteers cleared mud from the streets. "
+    "A market trader said business was down by half compared with last summer."
+)
+FILLER_B = (
+    "In other news, the city council approved a new cycling lane along the harbour front. "
+    "Construction is expected to begin in the autumn and last several months."
+)
+UNRELATED = (
+    "The home side won the derby three goals to one on Saturday evening in front of a full "
+    "stadium, with the young striker scoring twice before half time and the captain adding a "
+    "late penalty. The visiting coach blamed the referee for a disallowed equaliser."
+)
+
+
+def _article(article_id: str, text: str, published: datetime | None = None) -> Article:
+    return Article(
+        id=article_id,
+        origin="test",
+        format="text",
+        raw=text.encode("utf-8"),
+        text=text,
+        published=published,
+    )
+
+
+def _run(*articles: Article, settings_: ReuseSettings | None = None) -> tuple[ReuseLink, ...]:
+    pairs = [(a, segment(a)) for a in articles]
+
+    def load(article_id: str) -> tuple[Article, Segmentation]:
+        raise AssertionError(f"unexpected load of {article_id}")
+
+    return find_reuse(pairs, MemoryFingerprintIndex(), load, settings_ or ReuseSettings())
+
+
+def _texts(link: ReuseLink, *articles: Article) -> tuple[str, str]:
+    by_id = {a.id: a for a in articles}
+    return (
+        by_id[link.a.article_id].text[link.a.start : link.a.end],
+        by_id[link.b.article_id].text[link.b.start : link.b.end],
+    )
+
+
+def test_verbatim_copy_is_found_with_exact_spans() -> None:
+    source = _article("a", f"{FILLER_A}\n\n{WIRE}")
+    copy = _article("b", f"{FILLER_B}\n\n{WIRE}\n\nMore later.")
+    links = _run(source, copy)
+    assert len(links) == 1
+    link = links[0]
+    assert (link.a.article_id, link.b.article_id) == ("a", "b")
+    assert link.kind == "verbatim"
+    assert link.similarity == 1.0
+    assert _texts(link, source, copy) == (WIRE, WIRE)
+
+
+def test_copy_at_offset_zero_is_found() -> None:
+    source = _article("a", f"{FILLER_A}\n\n{WIRE}")
+    copy = _article("b", f"{WIRE}\n\n{FILLER_B}")
+    (link,) = _run(source, copy)
+    assert link.b == Passage("b", 0, len(WIRE))
+
+
+def test_lightly_edited_copy_is_one_edited_passage() -> None:
+    edited = (
+        "The regional water authority said on Tuesday it would spend 1000 million euros "
+        "over the coming decade to rebuild the river defences which failed during the spring "
+        "floods, after engineers discovered that several embankments had been neglected for "
+        "years. Residents of the lower valley, where hundreds of houses were damaged, welcomed "
+        "the plan but asked why repairs had taken so long to start."
+    )
+    source = _article("a", f"{FILLER_A}\n\n“{WIRE}”")
+    copy = _article("b", f'{FILLER_B}\n\n"{edited}"')
+    (link,) = _run(source, copy)
+    assert link.kind == "edited"
+    assert 0.8 < link.similarity < 1.0
+    text_a, text_b = _texts(link, source, copy)
+    assert text_a == WIRE
+    assert text_b == edited
+
+
+def test_unrelated_articles_give_no_link() -> None:
+    assert _run(_article("a", WIRE), _article("b", UNRELATED), _article("c", FILLER_A)) == ()
+
+
+def test_same_article_twice_links_nothing_and_is_indexed_once() -> None:
+    article = _article("a", f"{WIRE} {WIRE}")
+    index = MemoryFingerprintIndex()
+    pairs = [(article, segment(article))] * 2
+    assert find_reuse(pairs, index, lambda _id: (article, segment(article))) == ()
+    hashes, _ = fingerprints(ngram_hashes(words_of(segment(article)), 5), 4)
+    postings = list(index.lookup(hashes))
+    assert len(postings) == len(hashes)
+    # A later run over the same article neither links it to itself nor indexes it again.
+    assert find_reuse(pairs[:1], index, lambda _id: (article, segment(article))) == ()
+    assert len(list(index.lookup(hashes))) == len(hashes)
+
+
+def test_links_are_symmetric_in_input_order() -> None:
+    articles = [
+        _article("x", f"{FILLER_A}\n\n{WIRE}"),
+        _article("m", f"{WIRE}\n\n{FILLER_B}"),
+        _article("c", f"{UNRELATED} {WIRE[:160]}"),
+    ]
+    forward = _run(*articles)
+    backward = _run(*reversed(articles))
+    assert forward == backward
+    assert len(forward) == 3
+    assert all(link.a.article_id < link.b.article_id for link in forward)
+
+
+def test_new_articles_are_matched_against_the_index() -> None:
+    old = _article("old", f"{FILLER_A}\n\n{WIRE}")
+    new = _article("new", f"{WIRE}\n\n{FILLER_B}")
+    index = MemoryFingerprintIndex()
+    stored = {"old": (old, segment(old))}
+    assert find_reuse([stored["old"]], index, stored.__getitem__) == ()
+    (link,) = find_reuse([(new, segment(new))], index, stored.__getitem__)
+    assert (link.a.article_id, link.b.article_id) == ("new", "old")
+
+
+def test_common_phrases_over_the_document_frequency_cap_propose_no_pair() -> None:
+    articles = [_article(f"a{k}", f"{WIRE} Item number {k}.") for k in range(4)]
+    assert len(_run(*articles)) == 6
+    assert _run(*articles, settings_=ReuseSettings(max_df=3)) == ()
+
+
+def test_hashes_are_stable_across_runs_and_machines() -> None:
+    assert token_hash("news") == 15092568253382157997
+    words = words_of(Segmentation("x", (), tokenize("The quick brown fox jumps over the lazy dog")))
+    assert ngram_hashes(words, 5).tolist() == [
+        -6119229904504037955,
+        -570314724833240777,
+        4613693428282416105,
+        -3666750568999040553,
+        -5609813833208344781,
+    ]
+
+
+def test_winnowing_keeps_the_rightmost_minimum_of_each_window() -> None:
+    hashes, positions = fingerprints(np.array([5, 3, 3, 9, 8, 1, 7], dtype=np.int64), 3)
+    assert positions.tolist() == [2, 5]
+    assert hashes.tolist() == [3, 1]
+    short_hashes, short_positions = fingerprints(np.array([4, 2], dtype=np.int64), 3)
+    assert (short_hashes.tolist(), short_positions.tolist()) == ([2], [1])
+
+
+def test_quoted_spans_pair_straight_and_curly_marks_within_a_line() -> None:
+    text = 'He said "yes" and “no”.\n"Unclosed line\nlast'
+    assert quoted_spans(text) == [(8, 13), (18, 22)]
+
+
+def _family_links(text_a: str, text_b: str) -> tuple[ReuseLink, ...]:
+    return _run(_article("a", text_a), _article("b", text_b))
+
+
+def test_family_of_copied_text_is_a_copy_with_the_earliest_origin() -> None:
+    early, late = datetime(2020, 1, 1, tzinfo=UTC), datetime(2020, 1, 2, tzinfo=UTC)
+    articles = {
+        "a": _article("a", f"{FILLER_A}\n\n{WIRE}", late),
+        "b": _article("b", f"{WIRE}\n\n{FILLER_B}", early),
+        "c": _article("c", f"{UNRELATED}\n{WIRE}", late),
+    }
+    links = _run(*articles.values())
+    (family,) = build_families(links, articles)
+    assert family.kind == "copy"
+    assert family.origin_article_id == "b"
+    assert [p.article_id for p in family.passages] == ["a", "b", "c"]
+    assert build_families(links, articles) == (family,)
+    tied = {key: _article(key, article.text, late) for key, article in articles.items()}
+    assert build_families(links, tied)[0].origin_article_id is None
+    undated = {**articles, "c": _article("c", articles["c"].text)}
+    assert build_families(links, undated)[0].origin_article_id is None
+
+
+def test_overlapping_passages_in_one_article_join_one_family() -> None:
+    first, second = WIRE[:200], WIRE[150:]
+    articles = {
+        "hub": _article("hub", WIRE),
+        "p": _article("p", f"{FILLER_A} {first}"),
+        "q": _article("q", f"{FILLER_B} {second}"),
+    }
+    links = _run(*articles.values())
+    (family,) = build_families(links, articles)
+    hub = [p for p in family.passages if p.article_id == "hub"]
+    assert len(hub) == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    prefix=st.text(alphabet="abc XYZ.,\"'\n“”-1", max_size=40),
+    suffix=st.text(alphabet="abc XYZ.,\"'\n“”-1", max_size=40),
+    cut=st.integers(min_value=0, max_value=len(WIRE) // 2),
+)
+def test_spans_stay_inside_the_texts(prefix: str, suffix: str, cut: int) -> None:
+    articles = [_article("a", prefix + WIRE[cut:]), _article("b", WIRE[: len(WIRE) - cut] + suffix)]
+    by_id = {a.id: a for a in articles}
+    for link in _run(*articles):
+        for passage in (link.a, link.b):
+            text = by_id[passage.article_id].text
+            assert 0 <= passage.start < passage.end <= len(text)
+            assert text[passage.start : passage.end].strip()
+        assert link.a.article_id != link.b.article_id
