@@ -1,0 +1,212 @@
+"""Byline and dateline parsing: who wrote a flattened page, and when it was published.
+
+A scraper that flattens a page keeps the byline as a short line of its own ("By Jane Doe",
+"19 May, 2017, 05:31 | Author: Jane Doe", "Published 3 March 2021"). Such a line is both
+boilerplate to remove from the body and metadata to keep, so one parser answers both: it
+accepts a line only when *every* part of it is an author, a date or a known filler (reading
+time), which keeps sentences that merely start with "By ..." in the body.
+
+Dates are strict on purpose: later stages decide which article published a passage first, so
+a wrong date is worse than none. A date is taken only when day, month and year are all written,
+a numeric date whose day and month could be swapped is refused, and "Updated ..." dates are
+reported apart because a modification date is not a publication date.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import dateparser
+
+logger = logging.getLogger(__name__)
+
+DATEPARSER_SETTINGS: dict[str, Any] = {
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    "TIMEZONE": "UTC",
+    "PREFER_DAY_OF_MONTH": "first",
+    "REQUIRE_PARTS": ["day", "month", "year"],
+}
+
+MAX_BYLINE_CHARS = 200
+MAX_BYLINE_WORDS = 30
+MAX_AUTHORS = 4
+MAX_NAME_TOKENS = 5
+
+# Month names and abbreviations (en, de, fr, es, it, pt, nl): a date line must name a month or
+# be numeric, which keeps dateparser (slow when it fails) away from ordinary short lines.
+_MONTHS = (
+    "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
+    "september|oct|october|nov|november|dec|december|"
+    "januar|jänner|februar|märz|mai|juni|juli|oktober|dezember|"
+    "janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|"
+    "décembre|decembre|"
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+    "noviembre|diciembre|"
+    "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    "janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro|"
+    "januari|februari|maart|mei|augustus|oktober"
+)
+_WEEKDAYS = (
+    "mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|"
+    "saturday|sun|sunday"
+)
+_NOT_NAMES = frozenset((_MONTHS + "|" + _WEEKDAYS + "|today|yesterday|staff").split("|"))
+
+_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
+_MONTH_NAME = re.compile(rf"(?i)(?<!\w)(?:{_MONTHS})\.?(?!\w)")
+_DAY_NUMBER = re.compile(r"(?<!\d)(?:[0-2]?\d|3[01])(?:st|nd|rd|th|\.)?(?!\d)")
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})(?!\d)")
+_ISO_DATE = re.compile(r"(?<!\d)(?:1[89]|20)\d\d-[01]\d-[0-3]\d")
+_DATE_CHARS = re.compile(r"^[\w\s,.:/+\-()']+$")
+
+_SEPARATORS = re.compile(r"\s*[|•·▪◦]\s*|\s+[–—]\s+|\s+-\s+")
+_BY = re.compile(r"^(?i:by|von|par|por|di|door|av|af)\s+(?P<rest>.+)$")
+_AUTHOR_LABEL = re.compile(
+    r"^(?i:authors?|written\s+by|reported\s+by|reporter|words|text|autor(?:in)?|auteur|autore)"
+    r"\s*:?\s+(?P<rest>.+)$"
+)
+_DATE_LABEL = re.compile(
+    r"^(?P<label>(?i:published|posted|created|date|dated|on|veröffentlicht(?:\s+am)?|"
+    r"publié(?:\s+le)?|publicado(?:\s+el)?|pubblicato(?:\s+il)?|"
+    r"updated|last\s+updated|modified|last\s+modified|aktualisiert(?:\s+am)?|"
+    r"mis\s+à\s+jour(?:\s+le)?|actualizado(?:\s+el)?|aggiornato(?:\s+il)?))"
+    r"(?:\s+(?i:on|at|am|le|el|il))?\s*:?\s*(?P<rest>.*)$"
+)
+_UPDATE_LABEL = re.compile(r"(?i)updated|modified|aktualisiert|mis\s+à\s+jour|actualizado|aggiorn")
+_READING_TIME = re.compile(r"^(?i:\d{1,3}\s*(?:-\s*)?(?:min|mins|minutes?)(?:\s+read)?)$")
+_NAME_SPLIT = re.compile(r"\s*,\s*|\s+(?i:and|und|et|y|e|en|&)\s+|\s*&\s*")
+_NAME_PARTICLE = re.compile(
+    r"de|da|di|do|du|del|della|der|den|van|von|la|le|al|el|bin|ibn|ben|dos|das|y"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """What a byline or dateline line says: any of author, publication and update date."""
+
+    author: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+
+
+def looks_like_date(text: str) -> bool:
+    """Cheap test that ``text`` writes a full date, run before the (slow) dateparser call."""
+    if not _YEAR.search(text) or len(text) > 80 or not _DATE_CHARS.match(text):
+        return False
+    if _ISO_DATE.search(text) or _NUMERIC_DATE.search(text):
+        return True
+    if not _MONTH_NAME.search(text):
+        return False
+    without_year = _YEAR.sub(" ", text)
+    return _DAY_NUMBER.search(without_year) is not None
+
+
+def parse_date(text: str) -> datetime | None:
+    """Parse a fully written date (day, month and year) to an aware datetime, else None.
+
+    Naive results are taken as UTC; a numeric date that reads both as day/month and as
+    month/day (03/04/2021) is refused instead of guessed.
+    """
+    text = text.strip().rstrip(".,;")
+    if not looks_like_date(text):
+        return None
+    numeric = _NUMERIC_DATE.search(text)
+    if numeric and not _ISO_DATE.search(text):
+        first, second = int(numeric.group(1)), int(numeric.group(2))
+        if len(numeric.group(1)) < 4 and first <= 12 and second <= 12 and first != second:
+            return None
+    try:
+        parsed: datetime | None = dateparser.parse(text, settings=DATEPARSER_SETTINGS)
+    except (ValueError, OverflowError, TypeError, LookupError) as exc:
+        logger.debug("date %r not parsed: %s", text, exc)
+        return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _is_name(name: str) -> bool:
+    """One person's name: 1-5 tokens, capitalised ends, no digits, not a month or weekday."""
+    tokens = name.split()
+    if not 1 <= len(tokens) <= MAX_NAME_TOKENS:
+        return False
+    for index, token in enumerate(tokens):
+        bare = token.strip(".'’-")
+        if (
+            not bare
+            or any(ch.isdigit() for ch in bare)
+            or not all(ch.isalpha() or ch in ".'’-" for ch in token)
+        ):
+            return False
+        if bare.lower() in _NOT_NAMES:
+            return False
+        edge = index in (0, len(tokens) - 1)
+        if not bare[0].isupper() and (edge or not _NAME_PARTICLE.fullmatch(bare.lower())):
+            return False
+    return True
+
+
+def parse_authors(text: str) -> str | None:
+    """The author names in ``text`` ("Jane Doe and John Roe"), or None if it is not names."""
+    text = text.strip().strip(",;:")
+    names = [part for part in _NAME_SPLIT.split(text) if part]
+    if not 1 <= len(names) <= MAX_AUTHORS or not all(_is_name(name) for name in names):
+        return None
+    return " ".join(text.split())
+
+
+def _parse_part(part: str, found: dict[str, Any]) -> bool:
+    """Read one separator-delimited part of a byline into ``found``; False if it is not one."""
+    if _READING_TIME.match(part):
+        return True
+    by = _BY.match(part) or _AUTHOR_LABEL.match(part)
+    if by:
+        rest = by.group("rest")
+        # "By Jane Doe, March 3, 2021" and "By Jane Doe on March 3, 2021": name then date.
+        for cut in re.finditer(r",\s*|\s+(?i:on)\s+", rest):
+            date = parse_date(rest[cut.end() :])
+            if date is not None:
+                author = parse_authors(rest[: cut.start()])
+                if author is None:
+                    return False
+                found.setdefault("author", author)
+                found.setdefault("published", date)
+                return True
+        author = parse_authors(rest)
+        if author is None:
+            return False
+        found.setdefault("author", author)
+        return True
+    label = _DATE_LABEL.match(part)
+    date_text = label.group("rest") if label else part
+    date = parse_date(date_text)
+    if date is None:
+        return False
+    key = "updated" if label and _UPDATE_LABEL.search(label.group("label")) else "published"
+    found.setdefault(key, date)
+    return True
+
+
+def parse_byline(line: str) -> Byline | None:
+    """Parse a whole line as a byline/dateline; None unless every part of it is understood."""
+    line = line.strip().lstrip("•·▪◦*-–— ").strip()
+    if not line or len(line) > MAX_BYLINE_CHARS or len(line.split()) > MAX_BYLINE_WORDS:
+        return None
+    if not (_YEAR.search(line) or _BY.match(line) or _AUTHOR_LABEL.match(line)):
+        return None
+    found: dict[str, Any] = {}
+    for part in _SEPARATORS.split(line):
+        part = part.strip()
+        if part and not _parse_part(part, found):
+            return None
+    if not found:
+        return None
+    return Byline(
+        author=found.get("author"), published=found.get("published"), updated=found.get("updated")
+    )

@@ -1,0 +1,209 @@
+"""The line/block model on small invented pages, and its accounting invariants."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storytrace.clean import CleanSettings
+from storytrace.clean_text import TextCleaning, clean_text, guess_lang, split_lines
+
+SETTINGS = CleanSettings()
+
+PARAGRAPHS = [
+    "The regional government announced on Thursday that it would spend more on rural bus "
+    "services, after a year in which several routes were cut because of a lack of drivers.",
+    "Officials said the money would pay for new vehicles and for training courses, and that "
+    "the first of the restored routes should be running again before the end of the summer.",
+    "Passenger groups welcomed the plan but said it did not go far enough, pointing out that "
+    "many villages had lost their only connection to the nearest town.",
+]
+
+
+def page(*parts: str) -> str:
+    return "\n\n".join(parts)
+
+
+def reasons(result: TextCleaning) -> dict[str, str]:
+    return {block.text: block.reason for block in result.removed}
+
+
+def assert_accounts_for(text: str, result: TextCleaning) -> None:
+    """Kept and removed blocks tile the input's non-whitespace exactly once, at their offsets."""
+    covered = [0] * len(text)
+    for block in result.blocks:
+        assert block.start is not None
+        assert 0 <= block.start <= block.start + len(block.text) <= len(text)
+        assert text[block.start : block.start + len(block.text)] == block.text
+        for i in range(block.start, block.start + len(block.text)):
+            covered[i] += 1
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            assert covered[i] <= 1
+        else:
+            assert covered[i] == 1, (i, ch)
+    kept = [block.text for block in result.blocks if block.reason is None]
+    assert result.body == "\n\n".join(kept).strip()
+    for removed in result.removed:
+        assert text[removed.start : removed.start + len(removed.text)] == removed.text
+
+
+def test_split_lines_offsets_and_gaps() -> None:
+    text = "  first line \r\n\r\n\r\nsecond\u2028third\n"
+    lines = split_lines(text)
+    assert [line.text for line in lines] == ["first line", "second", "third"]
+    assert [text[line.start : line.start + len(line.text)] for line in lines] == [
+        "first line",
+        "second",
+        "third",
+    ]
+    assert [line.blanks_before for line in lines] == [0, 2, 0]
+
+
+def test_prose_only_page_is_kept_whole() -> None:
+    text = page(*PARAGRAPHS)
+    result = clean_text(text, SETTINGS)
+    assert result.removed == ()
+    assert result.body == text
+
+
+def test_widget_rules_are_stricter_inside_the_body() -> None:
+    text = page(
+        "Share this article", PARAGRAPHS[0], "Follow the money", PARAGRAPHS[1], PARAGRAPHS[2]
+    )
+    result = clean_text(text, SETTINGS)
+    assert reasons(result) == {"Share this article": "widget"}
+    assert "Follow the money" in result.body
+
+
+def test_sentence_starting_with_by_stays() -> None:
+    text = page(PARAGRAPHS[0], "By the end of the year, the routes were running again.")
+    assert clean_text(text, SETTINGS).removed == ()
+
+
+def test_bullet_list_inside_body_is_not_a_caption() -> None:
+    items = "• Longer opening hours\n• Cheaper season tickets\n• More stops in villages"
+    text = page(PARAGRAPHS[0], items, PARAGRAPHS[1], PARAGRAPHS[2])
+    result = clean_text(text, SETTINGS)
+    assert result.removed == ()
+
+
+def test_image_size_and_credit_captions() -> None:
+    text = page(
+        "• Protest outside the ministry640x480",
+        PARAGRAPHS[0],
+        PARAGRAPHS[1],
+        "A bus waits at the depot. (Image: Lee Park/Getty Images)",
+        PARAGRAPHS[2],
+    )
+    result = clean_text(text, SETTINGS)
+    assert set(reasons(result).values()) == {"caption"}
+    assert len(result.removed) == 2
+
+
+def test_known_title_removed_and_unknown_title_found() -> None:
+    text = page("Rural buses get a lifeline", PARAGRAPHS[0], PARAGRAPHS[1])
+    known = clean_text(text, SETTINGS, title="Rural buses get a lifeline")
+    assert reasons(known) == {"Rural buses get a lifeline": "title"}
+    assert known.title is None
+    found = clean_text(text, SETTINGS)
+    assert found.title == "Rural buses get a lifeline"
+    other = clean_text(text, SETTINGS, title="Something else entirely")
+    assert other.removed == ()
+
+
+def test_trailing_subsection_about_the_body_is_not_a_teaser() -> None:
+    text = page(
+        *PARAGRAPHS,
+        "What passengers say\nPassenger groups said the bus routes plan for villages was a "
+        "start, and that drivers and training mattered most.",
+    )
+    assert clean_text(text, SETTINGS).removed == ()
+
+
+def test_single_new_pair_without_gap_is_kept() -> None:
+    text = page(
+        *PARAGRAPHS,
+        "Harbour festival returns\nThousands of visitors watched tall ships sail past the "
+        "lighthouse during the weekend celebrations.",
+    )
+    assert clean_text(text, SETTINGS).removed == ()
+
+
+def test_teasers_set_apart_are_removed() -> None:
+    teaser = (
+        "Harbour festival returns\nThousands of visitors watched tall ships sail past the "
+        "lighthouse during the weekend celebrations."
+    )
+    text = page(*PARAGRAPHS) + "\n\n\n\n" + teaser
+    result = clean_text(text, SETTINGS)
+    assert set(reasons(result).values()) == {"teaser"}
+    assert result.body == page(*PARAGRAPHS)
+
+
+def test_promo_and_read_more() -> None:
+    text = page(
+        *PARAGRAPHS,
+        "Subscribe to our weekly newsletter for the best of our reporting in your inbox.",
+        "Continue reading",
+    )
+    result = clean_text(text, SETTINGS)
+    assert sorted(reasons(result).values()) == ["promo", "read_more"]
+
+
+def test_guess_lang() -> None:
+    assert guess_lang(split_lines(page(*PARAGRAPHS))) == "en"
+    assert guess_lang(split_lines("short")) is None
+
+
+def test_empty_and_whitespace() -> None:
+    assert clean_text("", SETTINGS).body == ""
+    assert clean_text(" \n\t\n ", SETTINGS).blocks == ()
+
+
+LINE = st.one_of(
+    st.text(max_size=80),
+    st.sampled_from(
+        [
+            "",
+            "",
+            "By Jane Doe | March 3, 2021",
+            "Share Tweet Email",
+            "Read more",
+            "Related:",
+            "- A headline for another story",
+            "Photo: A. Person/Agency",
+            *PARAGRAPHS,
+        ]
+    ),
+)
+
+
+@given(st.lists(LINE, max_size=25), st.sampled_from(["\n", "\r\n", "\n\n", "\u2028"]))
+@settings(max_examples=300, deadline=None)
+def test_blocks_account_for_the_whole_input(lines: list[str], sep: str) -> None:
+    text = sep.join(lines)
+    assert_accounts_for(text, clean_text(text, SETTINGS))
+
+
+@given(st.text())
+@settings(max_examples=300, deadline=None)
+def test_arbitrary_text_never_raises(text: str) -> None:
+    assert_accounts_for(text, clean_text(text, SETTINGS, title=text[:20] or None))
+
+
+def test_link_lists_cut_off_by_chrome_are_removed() -> None:
+    text = page(
+        "Skip to content\nNews\nWorld\nBusiness",
+        "Rural buses get a lifeline",
+        *PARAGRAPHS,
+        "The plan starts in May.",
+        "Share on Facebook",
+        "About us\nContact\nJobs",
+    )
+    result = clean_text(text, SETTINGS)
+    found = reasons(result)
+    assert found["Skip to content"] == "widget"
+    assert found["News"] == found["Business"] == found["Jobs"] == "outside_body"
+    assert found["Rural buses get a lifeline"] == "title"
+    assert result.body == page(*PARAGRAPHS, "The plan starts in May.")
