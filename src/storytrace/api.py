@@ -29,9 +29,7 @@ class Corpus:
     def close(self) -> None:
         self.store.close()
 
-    def ingest(
-        self, paths: Iterable[str | Path], progress: Progress | None = None
-    ) -> IngestReport:
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
         """Read files, folders, feeds, WARC and JSONL; bad input is reported, never fatal."""
         if progress is None:
             return pipeline.ingest(self.store, paths, self.settings)

@@ -31,6 +31,26 @@ DATEPARSER_SETTINGS: dict[str, Any] = {
     "REQUIRE_PARTS": ["day", "month", "year"],
 }
 
+# Languages tried when parsing a byline date. Without a list, dateparser scans every locale it
+# knows: about 12 ms per line that is not a date (and a second to load them all), which made
+# date parsing the slowest part of cleaning. These cover the bulk of online news.
+DATE_LANGUAGES: list[str] = [
+    "en",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "sv",
+    "da",
+    "nb",
+    "pl",
+    "ru",
+    "uk",
+    "tr",
+]
+
 MAX_BYLINE_CHARS = 200
 MAX_BYLINE_WORDS = 30
 MAX_AUTHORS = 4
@@ -120,7 +140,9 @@ def parse_date(text: str) -> datetime | None:
         if len(numeric.group(1)) < 4 and first <= 12 and second <= 12 and first != second:
             return None
     try:
-        parsed: datetime | None = dateparser.parse(text, settings=DATEPARSER_SETTINGS)
+        parsed: datetime | None = dateparser.parse(
+            text, languages=DATE_LANGUAGES, settings=DATEPARSER_SETTINGS
+        )
     except (ValueError, OverflowError, TypeError, LookupError) as exc:
         logger.debug("date %r not parsed: %s", text, exc)
         return None

@@ -49,7 +49,6 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 
 
-
 def terminal_safe(text: str | None) -> str:
     """Drop control characters (terminal escapes, bidi overrides) from untrusted text."""
     from .terminal import strip_controls
@@ -66,8 +65,11 @@ def _console(stderr: bool = False) -> Console:
 def _setup_logging(verbose: int, quiet: bool) -> None:
     from rich.logging import RichHandler
 
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else
-                                         logging.INFO if verbose else logging.WARNING)
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    )
     logging.basicConfig(
         level=level,
         format="%(message)s",
@@ -97,7 +99,7 @@ def _corpus(db: Path, config: Path | None, debug: bool) -> Iterator[Corpus]:
 def _fail(exc: Exception, debug: bool) -> typer.Exit:
     if debug:
         raise exc
-    _console(stderr=True).print(f"error: {terminal_safe(str(exc))}", markup=False)
+    typer.echo(f"error: {terminal_safe(str(exc))}", err=True)
     raise typer.Exit(1)
 
 
@@ -126,10 +128,10 @@ def _progress_bar(quiet: bool) -> Iterator[object]:
         yield update
 
 
-def _print_errors(errors: list[str], quiet: bool) -> None:
-    console = _console(stderr=True)
+def _print_errors(errors: list[str]) -> None:
+    """One line per bad file or record, never wrapped, so the lines can be grepped."""
     for line in errors:
-        console.print(f"error: {terminal_safe(line)}", markup=False)
+        typer.echo(f"error: {terminal_safe(line)}", err=True)
 
 
 @app.command()
@@ -148,11 +150,10 @@ def ingest(
     _setup_logging(verbose, quiet)
     with _corpus(db, config, debug) as corpus, _progress_bar(quiet) as progress:
         report = corpus.ingest(paths, progress)  # type: ignore[arg-type]
-    _print_errors(report.errors, quiet)
+    _print_errors(report.errors)
     if not quiet:
         _console().print(
-            f"read {report.read} articles, {report.new} new, {len(report.errors)} errors "
-            f"-> {db}",
+            f"read {report.read} articles, {report.new} new, {len(report.errors)} errors -> {db}",
             markup=False,
         )
 
@@ -173,7 +174,7 @@ def analyze(
     _setup_logging(verbose, quiet)
     with _corpus(db, config, debug) as corpus, _progress_bar(quiet) as progress:
         report = corpus.analyze(progress)  # type: ignore[arg-type]
-    _print_errors(report.errors, quiet)
+    _print_errors(report.errors)
     if not quiet:
         _console().print(
             f"cleaned {report.cleaned}, reuse links {report.reuse_links}, families "
@@ -201,7 +202,7 @@ def run(
         with _progress_bar(quiet) as progress:
             ingested = corpus.ingest(paths, progress)  # type: ignore[arg-type]
             analysed = corpus.analyze(progress)  # type: ignore[arg-type]
-        _print_errors(ingested.errors + analysed.errors, quiet)
+        _print_errors(ingested.errors + analysed.errors)
         if not quiet:
             _print_stories(corpus, _console())
 
@@ -266,7 +267,9 @@ def show(
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Option("--out", help="Output file (json) or folder (csv, parquet).")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output file (json) or folder (csv, parquet).")
+    ],
     fmt: Annotated[
         str, typer.Option("--format", help="json, csv or parquet.", case_sensitive=False)
     ] = "json",

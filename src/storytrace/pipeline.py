@@ -25,7 +25,7 @@ from .facts import extract_facts
 from .ingest import read_paths
 from .model import Article, Segmentation, Story
 from .reuse import build_families, find_reuse
-from .segment import segment
+from .segment import segment, tokenize
 from .settings import ALGORITHMS, Settings
 from .store import Store
 
@@ -73,7 +73,7 @@ def ingest(
     errors: list[InputError] = []
 
     def on_error(error: InputError) -> None:
-        log.warning("%s", error)
+        log.info("%s", error)
         errors.append(error)
         report.errors.append(str(error))
 
@@ -149,10 +149,13 @@ def _find_reuse(
 
     @lru_cache(maxsize=1024)
     def load(article_id: str) -> tuple[Article, Segmentation]:
+        # The sentences were stored by the clean step; tokens are cheap to remake, the sentence
+        # splitter is not, so an article is never split twice.
         article = store.article(article_id)
         if article is None:
             raise KeyError(article_id)
-        return article, segment(article)
+        sentences = tuple(store.sentences(article_id))
+        return article, Segmentation(article_id, sentences, tokenize(article.text))
 
     linked: set[str] = set()
     done = 0
@@ -246,4 +249,3 @@ def _compare(
         store.replace_findings(story_id, findings)
         report.findings += len(findings)
         progress("compare", done, len(story_ids))
-

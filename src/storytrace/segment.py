@@ -43,6 +43,8 @@ def _segmenter() -> pysbd.Segmenter:
 
 def normalize_token(token: str) -> str:
     """The comparison form of a token: NFKC, case-folded, typographic quotes and dashes unified."""
+    if token.isascii():  # the common case; NFKC and the table change nothing in ASCII
+        return token.lower()
     return unicodedata.normalize("NFKC", token).translate(_NORM_TABLE).casefold()
 
 
@@ -59,21 +61,45 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for paragraph in _PARAGRAPH.finditer(text):
         base = paragraph.start()
-        chunk = paragraph.group()
-        if not chunk.strip():
-            continue
-        cursor = 0
-        for piece in _segmenter().segment(chunk):
-            stripped = piece.strip()
-            if not stripped:
-                continue
-            found = chunk.find(stripped, cursor)
-            if found < 0:  # pysbd altered the text; fall back to the rest of the paragraph
-                found = cursor + len(chunk[cursor:]) - len(chunk[cursor:].lstrip())
-                stripped = chunk[found:].rstrip()
-            spans.append((base + found, base + found + len(stripped)))
-            cursor = found + len(stripped)
+        spans.extend(
+            (base + start, base + end) for start, end in _paragraph_sentences(paragraph.group())
+        )
     return spans
+
+
+# A sentence can only end inside a paragraph at a terminator followed by space and more text.
+_INNER_BOUNDARY = re.compile(r"[.!?…;:。！？]['\"’”)\]]*\s+\S")
+
+
+@lru_cache(maxsize=8192)
+def _paragraph_sentences(chunk: str) -> tuple[tuple[int, int], ...]:
+    """Sentence spans within one paragraph.
+
+    pysbd costs about a millisecond per paragraph (it compiles many patterns per call), so it
+    runs only where a boundary is possible, and repeated paragraphs (copies, boilerplate) are
+    split once: the function is pure, the cache only saves time.
+    """
+    stripped_all = chunk.strip()
+    if not stripped_all:
+        return ()
+    if not _INNER_BOUNDARY.search(stripped_all):
+        start = chunk.index(stripped_all)
+        return ((start, start + len(stripped_all)),)
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in _segmenter().segment(chunk):
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        found = chunk.find(stripped, cursor)
+        if found < 0:  # pysbd altered the text; fall back to the rest of the paragraph
+            found = cursor + len(chunk[cursor:]) - len(chunk[cursor:].lstrip())
+            stripped = chunk[found:].rstrip()
+        if not stripped:
+            break
+        spans.append((found, found + len(stripped)))
+        cursor = found + len(stripped)
+    return tuple(spans)
 
 
 def segment(article: Article) -> Segmentation:

@@ -497,7 +497,7 @@ class Store:
                     r["canonical_id"],
                 )
                 for r in self._db.execute(
-                    f'SELECT * FROM mentions WHERE article_id IN ({marks})'
+                    f"SELECT * FROM mentions WHERE article_id IN ({marks})"
                     " ORDER BY article_id, idx",
                     chunk,
                 )
@@ -538,8 +538,16 @@ class Store:
             "INSERT INTO reuse_links (a_article, a_start, a_end, b_article, b_start, b_end,"
             " similarity, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [
-                (l.a.article_id, l.a.start, l.a.end, l.b.article_id, l.b.start, l.b.end,
-                 l.similarity, l.kind)
+                (
+                    l.a.article_id,
+                    l.a.start,
+                    l.a.end,
+                    l.b.article_id,
+                    l.b.start,
+                    l.b.end,
+                    l.similarity,
+                    l.kind,
+                )
                 for l in links
             ],
         )
@@ -574,20 +582,39 @@ class Store:
 
     def families(self, article_ids: Sequence[str] | None = None) -> list[Family]:
         """All families, or those with a passage in one of ``article_ids``."""
-        passages: dict[str, list[Passage]] = {}
-        for r in self._db.execute(
-            'SELECT family_id, article_id, start, "end" FROM family_passages'
-            " ORDER BY family_id, article_id, start"
-        ):
-            passages.setdefault(r[0], []).append(Passage(r[1], r[2], r[3]))
-        wanted = set(article_ids) if article_ids is not None else None
-        found = []
-        for r in self._db.execute("SELECT id, kind, origin_article_id FROM families ORDER BY id"):
-            members = passages.get(r["id"], [])
-            if wanted is not None and not any(p.article_id in wanted for p in members):
-                continue
-            found.append(Family(r["id"], r["kind"], tuple(members), r["origin_article_id"]))
-        return found
+        if article_ids is None:
+            family_ids = [r[0] for r in self._db.execute("SELECT id FROM families ORDER BY id")]
+        else:
+            found_ids: set[str] = set()
+            for chunk in _chunks(sorted(set(article_ids))):
+                marks = ",".join("?" * len(chunk))
+                found_ids.update(
+                    r[0]
+                    for r in self._db.execute(
+                        f"SELECT family_id FROM family_passages WHERE article_id IN ({marks})",
+                        chunk,
+                    )
+                )
+            family_ids = sorted(found_ids)
+        families = []
+        for chunk in _chunks(family_ids):
+            marks = ",".join("?" * len(chunk))
+            passages: dict[str, list[Passage]] = {}
+            for r in self._db.execute(
+                f'SELECT family_id, article_id, start, "end" FROM family_passages'
+                f" WHERE family_id IN ({marks}) ORDER BY family_id, article_id, start",
+                chunk,
+            ):
+                passages.setdefault(r[0], []).append(Passage(r[1], r[2], r[3]))
+            families.extend(
+                Family(r["id"], r["kind"], tuple(passages.get(r["id"], ())), r["origin_article_id"])
+                for r in self._db.execute(
+                    f"SELECT id, kind, origin_article_id FROM families WHERE id IN ({marks})"
+                    " ORDER BY id",
+                    chunk,
+                )
+            )
+        return families
 
     # -- stories ----------------------------------------------------------------------------
 
@@ -660,8 +687,14 @@ class Store:
                 db.execute(
                     "INSERT INTO findings (id, story_id, rank, kind, topic, independent_sources)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
-                    (finding.id, story_id, rank, finding.kind, finding.topic,
-                     finding.independent_sources),
+                    (
+                        finding.id,
+                        story_id,
+                        rank,
+                        finding.kind,
+                        finding.topic,
+                        finding.independent_sources,
+                    ),
                 )
                 for v_idx, value in enumerate(finding.values):
                     db.execute(
@@ -674,8 +707,18 @@ class Store:
                         ' start, "end", kind, value, key, qualifier)'
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [
-                            (finding.id, v_idx, e_idx, m.article_id, m.start, m.end, m.kind,
-                             m.value, m.key, m.qualifier)
+                            (
+                                finding.id,
+                                v_idx,
+                                e_idx,
+                                m.article_id,
+                                m.start,
+                                m.end,
+                                m.kind,
+                                m.value,
+                                m.key,
+                                m.qualifier,
+                            )
                             for e_idx, m in enumerate(value.evidence)
                         ],
                     )
@@ -693,19 +736,30 @@ class Store:
                 (r["id"],),
             ):
                 evidence.setdefault(e["value_idx"], []).append(
-                    Mention(e["article_id"], e["start"], e["end"], e["kind"], e["value"],
-                            e["key"], e["qualifier"])
+                    Mention(
+                        e["article_id"],
+                        e["start"],
+                        e["end"],
+                        e["kind"],
+                        e["value"],
+                        e["key"],
+                        e["qualifier"],
+                    )
                 )
             values = tuple(
-                FindingValue(v["value"], tuple(json.loads(v["article_ids"])),
-                             tuple(evidence.get(v["idx"], ())))
+                FindingValue(
+                    v["value"],
+                    tuple(json.loads(v["article_ids"])),
+                    tuple(evidence.get(v["idx"], ())),
+                )
                 for v in self._db.execute(
                     "SELECT * FROM finding_values WHERE finding_id = ? ORDER BY idx", (r["id"],)
                 )
             )
             found.append(
-                Finding(r["story_id"], r["kind"], r["topic"], values, r["independent_sources"],
-                        r["id"])
+                Finding(
+                    r["story_id"], r["kind"], r["topic"], values, r["independent_sources"], r["id"]
+                )
             )
         return found
 

@@ -59,8 +59,11 @@ def print_story(store: Store, story_id: str, console: Console) -> None:
             article = detail.article(p.article_id) if p.article_id in story.article_ids else None
             if article is None:
                 continue
-            table.add_column(f"{p.article_id} ({strip_controls(article.source or '?')})",
-                             overflow="fold", ratio=1)
+            table.add_column(
+                f"{p.article_id} ({strip_controls(article.source or '?')})",
+                overflow="fold",
+                ratio=1,
+            )
             columns.append(safe(article.text[p.start : p.end]))
         if columns:
             table.add_row(*columns)
@@ -79,7 +82,9 @@ def print_story(store: Store, story_id: str, console: Console) -> None:
             line.append(f"  [{', '.join(value.article_ids)}]")
             lines.append(line)
             for m in value.evidence:
-                text = detail.article(m.article_id).text if m.article_id in story.article_ids else ""
+                text = (
+                    detail.article(m.article_id).text if m.article_id in story.article_ids else ""
+                )
                 ev = Text("    ")
                 ev.append(f"{m.article_id}: ", style="dim")
                 ev.append_text(_evidence_line(text, m.start, m.end))

@@ -71,13 +71,17 @@ def story_detail(store: Store, story_id: str) -> StoryDetail | None:
     articles = tuple(
         sorted(
             store.articles(story.article_ids),
-            key=lambda a: (a.published is None, a.published.isoformat() if a.published else "",
-                           a.id),
+            key=lambda a: (
+                a.published is None,
+                a.published.isoformat() if a.published else "",
+                a.id,
+            ),
         )
     )
     members = set(story.article_ids)
     families = tuple(
-        f for f in store.families(story.article_ids)
+        f
+        for f in store.families(story.article_ids)
         if sum(p.article_id in members for p in f.passages) >= 2
     )
     findings = tuple(
