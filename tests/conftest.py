@@ -22,7 +22,7 @@ from storytrace.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
-HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> [link=http://x]y[/link] \x1b[31m'
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> [link=http://x]y[/link] \x1b[31m"
 
 
 @pytest.fixture
@@ -31,14 +31,27 @@ def filled_store(tmp_path: Path) -> Store:
     text_a = f"=SUM(A1) The council said {HOSTILE} that 40 homes flooded in March."
     text_b = f"Reports say {HOSTILE} that 40 homes flooded in April."
     a = Article(
-        id="aaaa000000000001", origin="a.txt", format="text", raw=b"a", source="one.example",
-        url="javascript:alert(3)", title=f"Flood {HOSTILE}", author="=cmd|' /C calc'!A0",
-        published=datetime(2021, 3, 4, tzinfo=UTC), text=text_a,
+        id="aaaa000000000001",
+        origin="a.txt",
+        format="text",
+        raw=b"a",
+        source="one.example",
+        url="javascript:alert(3)",
+        title=f"Flood {HOSTILE}",
+        author="=cmd|' /C calc'!A0",
+        published=datetime(2021, 3, 4, tzinfo=UTC),
+        text=text_a,
         removed=(RemovedBlock(f"Share {HOSTILE}", "widget", 0),),
     )
     b = Article(
-        id="bbbb000000000002", origin="b.txt", format="text", raw=b"b", source="two.example",
-        url="https://two.example/flood", title="Flood two", text=text_b,
+        id="bbbb000000000002",
+        origin="b.txt",
+        format="text",
+        raw=b"b",
+        source="two.example",
+        url="https://two.example/flood",
+        title="Flood two",
+        text=text_b,
     )
     store = Store(tmp_path / "filled.db")
     store.add_articles([a, b])
@@ -50,12 +63,24 @@ def filled_store(tmp_path: Path) -> Store:
         store.save_links([ReuseLink(pa, pb, 1.0, "verbatim")])
     store.replace_families([Family("fam1", "copy", (pa, pb), a.id)])
     store.save_stories([Story("s1", f"Flood {HOSTILE}", a.published, a.published, (a.id, b.id))])
-    ma = Mention(a.id, text_a.index("March"), text_a.index("March") + 5, "date", "--03", "flooded", "month")
-    mb = Mention(b.id, text_b.index("April"), text_b.index("April") + 5, "date", "--04", "flooded", "month")
+    ma = Mention(
+        a.id, text_a.index("March"), text_a.index("March") + 5, "date", "--03", "flooded", "month"
+    )
+    mb = Mention(
+        b.id, text_b.index("April"), text_b.index("April") + 5, "date", "--04", "flooded", "month"
+    )
     store.replace_findings(
         "s1",
-        [Finding("s1", "disagree", f"flooded {HOSTILE}", (
-            FindingValue("--03", (a.id,), (ma,)), FindingValue("--04", (b.id,), (mb,))), 2, "f1")],
+        [
+            Finding(
+                "s1",
+                "disagree",
+                f"flooded {HOSTILE}",
+                (FindingValue("--03", (a.id,), (ma,)), FindingValue("--04", (b.id,), (mb,))),
+                2,
+                "f1",
+            )
+        ],
     )
     return store
 

@@ -68,13 +68,16 @@ def test_bad_input_gives_one_line_errors_and_the_run_goes_on(tmp_path: Path) -> 
     folder.mkdir()
     (folder / "good.txt").write_text(
         "River Flood Closes Bridge\n\nThe river rose two metres overnight and the old bridge "
-        "was closed to traffic, the council said on Monday.\n", "utf-8")
+        "was closed to traffic, the council said on Monday.\n",
+        "utf-8",
+    )
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.bin").write_bytes(bytes(range(256)) * 4)
     (folder / "cut.txt.gz").write_bytes(gzip.compress(b"Some text " * 200)[:40])
     (folder / "bad.jsonl").write_text('{"text": "A fine line of text about the flood."}\n{oops\n')
     db = str(tmp_path / "s.db")
     code, out, err = _invoke("run", str(folder), "--db", db)
+    assert "Stories" in out
     assert code == 0, err
     error_lines = [line for line in err.splitlines() if line.startswith("error:")]
     assert len(error_lines) == 4, err
@@ -82,7 +85,10 @@ def test_bad_input_gives_one_line_errors_and_the_run_goes_on(tmp_path: Path) -> 
     assert any("binary.bin" in line for line in error_lines)
     assert any("cut.txt.gz" in line for line in error_lines)
     assert any("bad.jsonl#L2" in line for line in error_lines)
-    code, out, _ = _invoke("export", "--db", db, "--format", "json", "--out", str(tmp_path / "x.json"))
+    code, _, _ = _invoke(
+        "export", "--db", db, "--format", "json", "--out", str(tmp_path / "x.json")
+    )
+    assert code == 0
     doc = json.loads((tmp_path / "x.json").read_text("utf-8"))
     assert len(doc["articles"]) == 2
 

@@ -71,8 +71,13 @@ def test_cleaning_of_the_second_seed(doc: dict[str, Any]) -> None:
     assert b["author"] == "Jonathon Greene"
     assert datetime.fromisoformat(b["published"]) == datetime(2017, 5, 19, 5, 31, tzinfo=UTC)
     removed = " ".join(r["text"] for r in b["removed"])
-    for gone in ("Chechnya Solidarity Actionx500", "South Sudan", "Brazil leader", "Silk Road",
-                 "Jonathon Greene"):
+    for gone in (
+        "Chechnya Solidarity Actionx500",
+        "South Sudan",
+        "Brazil leader",
+        "Silk Road",
+        "Jonathon Greene",
+    ):
         assert gone in removed
         assert gone not in b["text"]
     assert b["text"].startswith("US State Department officials")
@@ -93,7 +98,8 @@ def test_shared_quote_is_a_reuse_family_with_unknown_origin(doc: dict[str, Any])
 
 def test_disagreement_on_when_it_was_first_reported(doc: dict[str, Any]) -> None:
     matches = [
-        f for f in doc["findings"]
+        f
+        for f in doc["findings"]
         if f["kind"] == "disagree" and "April" in _finding_texts(f) and "March" in _finding_texts(f)
     ]
     assert len(matches) == 1
@@ -102,7 +108,10 @@ def test_disagreement_on_when_it_was_first_reported(doc: dict[str, Any]) -> None
 
 @pytest.mark.parametrize(
     "one, other",
-    [("Svetlana Zakharova", "Sveltlana Zakharova"), ("Russia LGBT Network", "Russian LGBT Network")],
+    [
+        ("Svetlana Zakharova", "Sveltlana Zakharova"),
+        ("Russia LGBT Network", "Russian LGBT Network"),
+    ],
 )
 def test_name_variants(doc: dict[str, Any], one: str, other: str) -> None:
     variants = [f for f in doc["findings"] if f["kind"] == "variant"]

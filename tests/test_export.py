@@ -11,8 +11,18 @@ import pyarrow.parquet as pq
 from storytrace.export import TABLE_COLUMNS, build_export, write_export
 from storytrace.store import Store
 
-ARTICLE_FIELDS = {"id", "external_id", "origin", "source", "url", "title", "author", "published",
-                  "text", "removed"}
+ARTICLE_FIELDS = {
+    "id",
+    "external_id",
+    "origin",
+    "source",
+    "url",
+    "title",
+    "author",
+    "published",
+    "text",
+    "removed",
+}
 
 
 def test_json_document_has_the_documented_shape(filled_store: Store) -> None:

@@ -22,8 +22,11 @@ def test_a_section_overrides_its_fields(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content, message",
-    [("[nope]\nx = 1\n", "unknown settings section"), ("[pipeline]\nbatch = 1\n", "unknown key"),
-     ("[pipeline\n", "cannot read settings")],
+    [
+        ("[nope]\nx = 1\n", "unknown settings section"),
+        ("[pipeline]\nbatch = 1\n", "unknown key"),
+        ("[pipeline\n", "cannot read settings"),
+    ],
 )
 def test_bad_settings_name_the_file(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "s.toml"

@@ -133,7 +133,9 @@ def test_links_families_stories_findings_round_trip(tmp_path: Path) -> None:
         assert store.story("s1") == story
         assert store.find_story_ids("s") == ["s1"]
         evidence = Mention("a1", 0, 4, "date", "2020-04", "reported", "month")
-        finding = Finding("s1", "disagree", "reported", (FindingValue("2020-04", ("a1",), (evidence,)),), 2, "f1")
+        finding = Finding(
+            "s1", "disagree", "reported", (FindingValue("2020-04", ("a1",), (evidence,)),), 2, "f1"
+        )
         store.replace_findings("s1", [finding])
         store.replace_findings("s1", [finding])
         assert store.findings("s1") == [finding]
@@ -148,7 +150,9 @@ def test_like_prefix_is_escaped(tmp_path: Path) -> None:
 
 @settings(max_examples=30, deadline=None)
 @given(text=st.text(), raw=st.binary(), title=st.one_of(st.none(), st.text()))
-def test_arbitrary_text_and_bytes_round_trip(tmp_path_factory: pytest.TempPathFactory, text: str, raw: bytes, title: str | None) -> None:
+def test_arbitrary_text_and_bytes_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, text: str, raw: bytes, title: str | None
+) -> None:
     path = tmp_path_factory.mktemp("h") / "s.db"
     article = Article(id="x", origin="o", format="text", raw=raw, title=title, text=text)
     with Store(path) as store:

@@ -67,6 +67,6 @@ class Corpus:
         return build_export(self.store)
 
 
-def open(db: str | Path = "storytrace.db", settings: Settings | None = None) -> Corpus:  # noqa: A001
+def open(db: str | Path = "storytrace.db", settings: Settings | None = None) -> Corpus:
     """Open (creating and migrating if needed) the store at ``db``."""
     return Corpus(Store(db), settings)

@@ -14,13 +14,14 @@ and a guessed date is worse than none.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import htmldate
-import lxml.html  # type: ignore[import-untyped]  # no lxml-stubs in the environment
+import lxml.html
 import trafilatura
 from lxml import etree
 
@@ -117,11 +118,16 @@ def _page_lang(root: Any) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def _extract(html: str, settings: CleanSettings, url: str | None) -> Any | None:
-    """trafilatura's Document for the page, or None; a crash in it skips only this page."""
+def _extract(root: Any, settings: CleanSettings, url: str | None) -> Any | None:
+    """trafilatura's Document for the page, or None; a crash in it skips only this page.
+
+    trafilatura gets our parsed tree (a copy: it prunes what it is given), not the string:
+    its own loader rejects fragments without ``<html>``, such as feed entries and JSONL
+    ``html`` fields, while lxml's ``document_fromstring`` wraps them into a document.
+    """
     try:
         return trafilatura.bare_extraction(
-            html,
+            copy.deepcopy(root),
             url=url,
             with_metadata=True,
             include_comments=False,
@@ -168,7 +174,7 @@ def clean_html(
     """
     root = parse_html(html)
     flat = visible_text(root) if root is not None else ""
-    document = _extract(html, settings, url) if root is not None else None
+    document = _extract(root, settings, url) if root is not None else None
     text = (document.text or "") if document is not None else ""
     meta_title = (document.title or None) if document is not None else None
     meta_author = (document.author or None) if document is not None else None

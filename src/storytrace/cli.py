@@ -76,6 +76,10 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         handlers=[RichHandler(console=_console(stderr=True), show_path=False, markup=False)],
         force=True,
     )
+    # trafilatura and htmldate log every page they find little text in; that is routine for
+    # feed fragments and not the user's business unless they ask for detail.
+    for noisy in ("trafilatura", "htmldate", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose > 1 else logging.ERROR + 10)
 
 
 @contextmanager

@@ -94,7 +94,7 @@ def ingest(
 
 
 def analyze(store: Store, settings: Settings, progress: Progress = _no_progress) -> AnalyzeReport:
-    """Bring every stored article through clean -> segment -> facts -> reuse -> cluster -> compare."""
+    """Bring every stored article through all stages: clean ... compare. Only new work is done."""
     report = AnalyzeReport()
     run_id = store.start_run("analyze", settings.as_dict(), ALGORITHMS)
     _clean_segment_facts(store, settings, report, progress)

@@ -539,16 +539,16 @@ class Store:
             " similarity, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [
                 (
-                    l.a.article_id,
-                    l.a.start,
-                    l.a.end,
-                    l.b.article_id,
-                    l.b.start,
-                    l.b.end,
-                    l.similarity,
-                    l.kind,
+                    link.a.article_id,
+                    link.a.start,
+                    link.a.end,
+                    link.b.article_id,
+                    link.b.start,
+                    link.b.end,
+                    link.similarity,
+                    link.kind,
                 )
-                for l in links
+                for link in links
             ],
         )
 
@@ -596,7 +596,7 @@ class Store:
                     )
                 )
             family_ids = sorted(found_ids)
-        families = []
+        families: list[Family] = []
         for chunk in _chunks(family_ids):
             marks = ",".join("?" * len(chunk))
             passages: dict[str, list[Passage]] = {}

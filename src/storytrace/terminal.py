@@ -97,9 +97,14 @@ def _evidence_line(text: str, start: int, end: int, context: int = 60) -> Text:
     left = max(0, start - context)
     right = min(len(text), end + context)
     out = Text("…" if left else "")
-    out.append_text(safe(text[left:start]))
-    out.append_text(safe(text[start:end]).copy())
-    out.stylize("bold underline", len(out) - (end - start), len(out))
-    out.append_text(safe(text[end:right]))
+    out.append_text(safe(_one_line(text[left:start])))
+    mention = safe(_one_line(text[start:end]))
+    mention.stylize("bold underline")
+    out.append_text(mention)
+    out.append_text(safe(_one_line(text[end:right])))
     out.append("…" if right < len(text) else "")
     return out
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) if "\n" in text else text
