@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from storytrace.cli import app
 from storytrace.cli_reference import render
+from storytrace.store import Store
 
 from .conftest import REPO, SEEDS
 
@@ -101,3 +102,11 @@ def test_unknown_story_and_bad_format_are_one_line_errors(tmp_path: Path) -> Non
     code, _, err = _invoke("export", "--db", db, "--format", "xml", "--out", str(tmp_path / "x"))
     assert code == 1
     assert err.strip().startswith("error: --format xml")
+
+
+def test_show_renders_hostile_text_inert(filled_store: Store) -> None:
+    code, out, err = _invoke("show", "s1", "--db", str(filled_store.path))
+    assert code == 0, err
+    assert "\x1b" not in out
+    assert "[link=http://x]y[/link]" in out  # Rich markup printed literally, never interpreted
+    assert "<script>alert(1)</script>" in out  # plain text in a terminal is harmless

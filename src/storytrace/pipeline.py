@@ -129,7 +129,7 @@ def _clean_segment_facts(
                 mentions = extract_facts(cleaned, segmentation, settings.facts)
             except Exception as exc:  # one pathological article must not stop the batch
                 message = f"{article.origin}: cannot analyse: {type(exc).__name__}: {exc}"
-                log.exception("%s", message)
+                log.debug("%s", message, exc_info=True)  # the CLI prints the line
                 report.errors.append(message)
                 continue
             results.append((cleaned, segmentation.sentences, mentions))

@@ -1,0 +1,75 @@
+"""The pipeline: batches commit, an interrupted run resumes, nothing committed is lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import storytrace
+from storytrace import pipeline
+from storytrace.export import build_export
+from storytrace.store import STAGE_CLEANED
+
+from .conftest import REPO
+
+EXAMPLES = REPO / "examples"
+
+
+def test_interrupted_analysis_resumes_to_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with storytrace.open(tmp_path / "whole.db") as corpus:
+        corpus.ingest([EXAMPLES])
+        corpus.analyze()
+        expected = build_export(corpus.store)
+
+    def crash(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    with storytrace.open(tmp_path / "cut.db") as corpus:
+        corpus.ingest([EXAMPLES])
+        monkeypatch.setattr(pipeline, "find_reuse", crash)
+        with pytest.raises(KeyboardInterrupt):
+            corpus.analyze()
+        # the clean stage's batches were committed before the crash
+        assert corpus.store.article_ids_at_stage(STAGE_CLEANED)
+        monkeypatch.undo()
+        report = corpus.analyze()
+        assert report.cleaned == 0  # nothing cleaned twice
+        assert build_export(corpus.store) == expected
+
+
+def test_adding_articles_later_keeps_story_ids(tmp_path: Path) -> None:
+    with storytrace.open(tmp_path / "s.db") as corpus:
+        corpus.ingest([EXAMPLES / "html", EXAMPLES / "seeds"])
+        corpus.analyze()
+        before = {s.id: set(s.article_ids) for s in corpus.stories()}
+        corpus.ingest([EXAMPLES / "feeds", EXAMPLES / "jsonl"])
+        corpus.analyze()
+        after = {s.id: set(s.article_ids) for s in corpus.stories()}
+    for story_id, members in before.items():
+        assert story_id in after
+        assert members <= after[story_id]
+
+
+def test_a_failing_article_is_reported_and_the_rest_analysed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_clean = pipeline.clean
+
+    def clean_or_fail(article: storytrace.Article, settings: object) -> storytrace.Article:
+        if article.external_id == "000_1e31eddbd92e1f78":
+            raise ValueError("pathological page")
+        return real_clean(article, settings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "clean", clean_or_fail)
+    with storytrace.open(tmp_path / "s.db") as corpus:
+        corpus.ingest([EXAMPLES / "seeds"])
+        report = corpus.analyze()
+    assert report.cleaned == 1
+    assert len(report.errors) == 1
+    assert (
+        "000_1e31eddbd92e1f78.txt: cannot analyse: ValueError: pathological page"
+        in report.errors[0]
+    )
