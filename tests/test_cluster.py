@@ -116,7 +116,7 @@ def test_later_articles_never_rename_or_move_existing_stories() -> None:
 
 def test_articles_too_far_apart_in_time_do_not_join_but_unknown_dates_do() -> None:
     articles = _by_id(
-        _article("flood-a", FLOOD_1, DAY), _article("flood-b", FLOOD_2, DAY + timedelta(days=30))
+        _article("flood-a", FLOOD_1, DAY), _article("flood-b", FLOOD_2, DAY + timedelta(days=45))
     )
     result = assign_stories(list(articles.values()), {}, articles, [])
     assert result == {"flood-a": "sflood-a", "flood-b": "sflood-b"}

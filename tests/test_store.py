@@ -24,7 +24,8 @@ from storytrace.model import (
     Sentence,
     Story,
 )
-from storytrace.store import MIGRATIONS, STAGE_CLEANED, STAGE_INGESTED, Store
+from storytrace.schema import MIGRATIONS
+from storytrace.store import STAGE_CLEANED, STAGE_INGESTED, Store
 
 
 def _article(article_id: str = "a1", raw: bytes = b"raw bytes", **kw: object) -> Article:

@@ -240,13 +240,18 @@ def _print_stories(corpus: Corpus, console: Console, limit: int = 50) -> None:
             Text(row.story_id),
             Text(terminal_safe(row.title)),
             str(row.articles),
-            Text(terminal_safe(", ".join(row.outlets))),
+            Text(terminal_safe(_outlet_summary(row.outlets))),
             row.first_seen or "unknown",
             str(row.disagreements),
         )
     console.print(table)
     if len(rows) > limit:
         console.print(f"… {len(rows) - limit} more (use --limit)", markup=False)
+
+
+def _outlet_summary(outlets: tuple[str, ...], shown: int = 3) -> str:
+    names = ", ".join(outlets[:shown])
+    return f"{len(outlets)}: {names}" + (" …" if len(outlets) > shown else "")
 
 
 @app.command()

@@ -52,11 +52,14 @@ class ClusterSettings:
     """Options of the cluster stage (threshold tuned on the ECB+ train split only)."""
 
     # Least similarity for an article to join a story rather than start one.
-    threshold: float = 0.2
+    threshold: float = 0.22
     # "centroid": cosine to the story's centroid; "max": cosine to its closest member.
     linkage: Literal["centroid", "max"] = "centroid"
     # Articles published further apart than this never share a story (unknown dates: no limit).
-    window_days: float = 7.0
+    # 30 days: on the ECB+ train split a week cost 0.016 B-cubed F1 against 30 days (coverage of
+    # one event spreads wider than a news cycle); wider windows scored higher still there, but
+    # ECB+ dates are sparse and a real stream needs some bound.
+    window_days: float = 30.0
     # Times a headline word counts, against once for a body word.
     title_weight: int = 3
     # Times a capitalised word (a name, mostly) counts.

@@ -6,13 +6,13 @@ does, not the way two names do:
 
 - one edit in a word of at least four letters, but a substitution only in words of six or
   more, and never a vowel added or changed at the end ("Eric"/"Erica", "Christina"/
-  "Christine", "Zakharov"/"Zakharova" are different people);
+  "Christine", "Petrov"/"Petrova" are different people);
 - two edits only in words of nine letters or more;
 - or, when the last word (the head, "Network") is the same, a shorter word that is a prefix of
   at least five letters of the longer one, a few letters shorter ("Russia"/"Russian").
 
 On top of that the whole names must stay close (rapidfuzz ratio). Case, punctuation and
-typographic differences are not variants at all: "BuzzFeed" and "Buzzfeed" are one spelling.
+typographic differences are not variants at all: "YouTube" and "Youtube" are one spelling.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def is_variant(a: str, b: str, rules: NameRules) -> bool:
     i = differing[0]
     x, y = words_a[i], words_b[i]
     if _end_vowel_edit(x, y):
-        return False  # "Helen"/"Helena", "Zakharov"/"Zakharova": two people
+        return False  # "Helen"/"Helena", "Petrov"/"Petrova": two people
     if len(words_a) == 1:  # "Russia"/"Russian" name two things; a one-word typo needs length
         prefix = x.startswith(y) or y.startswith(x)
         return not prefix and min(len(x), len(y)) >= 6 and _word_variant(x, y)

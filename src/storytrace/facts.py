@@ -14,7 +14,7 @@ Value and key formats, which the compare stage relies on:
 - ``number``: value = plain decimal ("40", "1400000000"); qualifier = approx|min|max|exact;
   key = "<counted thing>|<event>" ("gay men|rounded up", "people|in hiding", "percent|funded").
 - ``date``: value = "YYYY-MM-DD", "YYYY-MM", "YYYY", "--MM-DD" or "--MM"; qualifier =
-  day|month|year; key = "<subject> <adverbs> <verb>" ("novaya gazeta first reported") or "".
+  day|month|year; key = "<subject> <adverbs> <verb>" ("the daily herald first reported") or "".
 - ``quote``: value = normalized quote text; key = speaker or ""; qualifier = speech verb.
 """
 

@@ -1,7 +1,7 @@
 """Dates: month and day expressions, weekdays and years, resolved and tied to their event.
 
 A date alone says little; what the compare stage needs is *what happened* then. So each date
-mention carries as ``key`` the clause's subject and verb ("novaya gazeta first reported"),
+mention carries as ``key`` the clause's subject and verb ("the daily herald first reported"),
 normalized so that two articles telling the same event with different word order give the
 same key. Values are ISO 8601: ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``, or ``--MM-DD``/``--MM``
 when the year is unknown; ``qualifier`` is the granularity (day, month, year).

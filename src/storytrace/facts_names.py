@@ -257,8 +257,8 @@ def find_names(text: str, sentences: Sequence[Sequence[Token]], article_id: str)
     """Person, organisation and place mentions, one per occurrence, kinds made consistent.
 
     A surface form that some occurrence classified from a cue gets that kind everywhere in
-    the article, so "Novaya Gazeta" is an org in every sentence once "newspaper Novaya
-    Gazeta" has said so.
+    the article, so "Dagens Tidning" is an org in every sentence once "newspaper Dagens
+    Tidning" has said so.
     """
     found: list[_Found] = []
     for tokens in sentences:

@@ -34,172 +34,13 @@ from .model import (
     Sentence,
     Story,
 )
+from .schema import MIGRATIONS
 
 # Article progress through the pipeline; each stage picks up the articles one step behind it.
 STAGE_INGESTED = 0
 STAGE_CLEANED = 1  # clean + segment + facts done
 STAGE_REUSE = 2  # fingerprints indexed, links found
 STAGE_CLUSTERED = 3
-
-# Numbered migrations; a shipped migration is never edited, later changes add a new one.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE runs (
-        id INTEGER PRIMARY KEY,
-        command TEXT NOT NULL,
-        started TEXT NOT NULL,
-        finished TEXT,
-        settings TEXT NOT NULL,
-        algorithms TEXT NOT NULL,
-        summary TEXT
-    );
-    CREATE TABLE articles (
-        id TEXT PRIMARY KEY,
-        external_id TEXT,
-        origin TEXT NOT NULL,
-        format TEXT NOT NULL,
-        raw BLOB NOT NULL,              -- zlib-compressed original bytes
-        source TEXT,
-        url TEXT,
-        title TEXT,
-        published TEXT,                 -- ISO 8601 with offset, NULL when unknown
-        author TEXT,
-        lang TEXT,
-        text TEXT,                      -- clean body, NULL until cleaned
-        stage INTEGER NOT NULL DEFAULT 0,
-        ingested_at TEXT NOT NULL
-    );
-    CREATE INDEX articles_stage ON articles(stage);
-    CREATE TABLE removed_blocks (
-        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        idx INTEGER NOT NULL,
-        start INTEGER NOT NULL,
-        reason TEXT NOT NULL,
-        text TEXT NOT NULL,
-        PRIMARY KEY (article_id, idx)
-    );
-    CREATE TABLE sentences (
-        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        idx INTEGER NOT NULL,
-        start INTEGER NOT NULL,
-        "end" INTEGER NOT NULL,
-        PRIMARY KEY (article_id, idx)
-    );
-    CREATE TABLE mentions (
-        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        idx INTEGER NOT NULL,
-        start INTEGER NOT NULL,
-        "end" INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        value TEXT NOT NULL,
-        key TEXT NOT NULL,
-        qualifier TEXT NOT NULL,
-        canonical_id TEXT,
-        PRIMARY KEY (article_id, idx)
-    );
-    CREATE TABLE fingerprints (
-        hash INTEGER NOT NULL,
-        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        pos INTEGER NOT NULL
-    );
-    CREATE INDEX fingerprints_hash ON fingerprints(hash);
-    CREATE TABLE reuse_links (
-        a_article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        a_start INTEGER NOT NULL,
-        a_end INTEGER NOT NULL,
-        b_article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        b_start INTEGER NOT NULL,
-        b_end INTEGER NOT NULL,
-        similarity REAL NOT NULL,
-        kind TEXT NOT NULL,
-        PRIMARY KEY (a_article, a_start, a_end, b_article, b_start, b_end)
-    );
-    CREATE TABLE families (
-        id TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        origin_article_id TEXT REFERENCES articles(id)
-    );
-    CREATE TABLE family_passages (
-        family_id TEXT NOT NULL REFERENCES families(id) ON DELETE CASCADE,
-        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        start INTEGER NOT NULL,
-        "end" INTEGER NOT NULL,
-        PRIMARY KEY (family_id, article_id, start)
-    );
-    CREATE TABLE stories (
-        id TEXT PRIMARY KEY,
-        title TEXT NOT NULL,
-        first_seen TEXT,
-        last_seen TEXT
-    );
-    CREATE TABLE story_articles (
-        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-        story_id TEXT NOT NULL REFERENCES stories(id)
-    );
-    CREATE INDEX story_articles_story ON story_articles(story_id);
-    CREATE TABLE findings (
-        id TEXT PRIMARY KEY,
-        story_id TEXT NOT NULL REFERENCES stories(id),
-        rank INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        topic TEXT NOT NULL,
-        independent_sources INTEGER NOT NULL
-    );
-    CREATE INDEX findings_story ON findings(story_id);
-    CREATE TABLE finding_values (
-        finding_id TEXT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
-        idx INTEGER NOT NULL,
-        value TEXT NOT NULL,
-        article_ids TEXT NOT NULL,      -- JSON array
-        PRIMARY KEY (finding_id, idx)
-    );
-    CREATE TABLE finding_evidence (
-        finding_id TEXT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
-        value_idx INTEGER NOT NULL,
-        idx INTEGER NOT NULL,
-        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        start INTEGER NOT NULL,
-        "end" INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        value TEXT NOT NULL,
-        key TEXT NOT NULL,
-        qualifier TEXT NOT NULL,
-        PRIMARY KEY (finding_id, value_idx, idx)
-    );
-    CREATE TABLE input_errors (
-        run_id INTEGER REFERENCES runs(id),
-        origin TEXT NOT NULL,
-        cause TEXT NOT NULL
-    );
-    CREATE VIRTUAL TABLE articles_fts USING fts5(article_id UNINDEXED, title, text);
-
-    -- Views with readable names for sqlite3 / Datasette users.
-    CREATE VIEW story_overview AS
-        SELECT s.id AS story_id, s.title, s.first_seen, s.last_seen,
-               COUNT(sa.article_id) AS articles,
-               COUNT(DISTINCT a.source) AS outlets,
-               (SELECT COUNT(*) FROM findings f
-                 WHERE f.story_id = s.id AND f.kind = 'disagree') AS disagreements
-        FROM stories s
-        JOIN story_articles sa ON sa.story_id = s.id
-        JOIN articles a ON a.id = sa.article_id
-        GROUP BY s.id;
-    CREATE VIEW reused_passages AS
-        SELECT fp.family_id, f.kind AS family_kind, f.origin_article_id, fp.article_id,
-               a.source, fp.start, fp."end",
-               substr(a.text, fp.start + 1, fp."end" - fp.start) AS passage
-        FROM family_passages fp
-        JOIN families f ON f.id = fp.family_id
-        JOIN articles a ON a.id = fp.article_id;
-    CREATE VIEW finding_evidence_text AS
-        SELECT f.story_id, f.kind, f.topic, v.value, e.article_id, a.source,
-               substr(a.text, e.start + 1, e."end" - e.start) AS evidence
-        FROM findings f
-        JOIN finding_values v ON v.finding_id = f.id
-        JOIN finding_evidence e ON e.finding_id = f.id AND e.value_idx = v.idx
-        JOIN articles a ON a.id = e.article_id;
-    """,
-)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -446,22 +287,9 @@ class Store:
                     [(s.article_id, s.index, s.start, s.end) for s in sentences],
                 )
                 db.executemany(
-                    'INSERT INTO mentions (article_id, idx, start, "end", kind, value, key,'
+                    'INSERT INTO mentions (idx, article_id, start, "end", kind, value, key,'
                     " qualifier, canonical_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            m.article_id,
-                            i,
-                            m.start,
-                            m.end,
-                            m.kind,
-                            m.value,
-                            m.key,
-                            m.qualifier,
-                            m.canonical_id,
-                        )
-                        for i, m in enumerate(mentions)
-                    ],
+                    [(i, *_mention_fields(m), m.canonical_id) for i, m in enumerate(mentions)],
                 )
                 db.execute(
                     "INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)",
@@ -486,16 +314,7 @@ class Store:
         for chunk in _chunks(sorted(set(article_ids))):
             marks = ",".join("?" * len(chunk))
             found.extend(
-                Mention(
-                    r["article_id"],
-                    r["start"],
-                    r["end"],
-                    r["kind"],
-                    r["value"],
-                    r["key"],
-                    r["qualifier"],
-                    r["canonical_id"],
-                )
+                _mention_from(r, r["canonical_id"])
                 for r in self._db.execute(
                     f"SELECT * FROM mentions WHERE article_id IN ({marks})"
                     " ORDER BY article_id, idx",
@@ -707,18 +526,7 @@ class Store:
                         ' start, "end", kind, value, key, qualifier)'
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [
-                            (
-                                finding.id,
-                                v_idx,
-                                e_idx,
-                                m.article_id,
-                                m.start,
-                                m.end,
-                                m.kind,
-                                m.value,
-                                m.key,
-                                m.qualifier,
-                            )
+                            (finding.id, v_idx, e_idx, *_mention_fields(m))
                             for e_idx, m in enumerate(value.evidence)
                         ],
                     )
@@ -735,17 +543,7 @@ class Store:
                 "SELECT * FROM finding_evidence WHERE finding_id = ? ORDER BY value_idx, idx",
                 (r["id"],),
             ):
-                evidence.setdefault(e["value_idx"], []).append(
-                    Mention(
-                        e["article_id"],
-                        e["start"],
-                        e["end"],
-                        e["kind"],
-                        e["value"],
-                        e["key"],
-                        e["qualifier"],
-                    )
-                )
+                evidence.setdefault(e["value_idx"], []).append(_mention_from(e))
             values = tuple(
                 FindingValue(
                     v["value"],
@@ -766,6 +564,24 @@ class Store:
     def input_errors(self) -> list[tuple[str, str]]:
         rows = self._db.execute("SELECT origin, cause FROM input_errors ORDER BY rowid")
         return [(r[0], r[1]) for r in rows]
+
+
+def _mention_fields(m: Mention) -> tuple[str, int, int, str, str, str, str]:
+    """A mention's columns in table order (article_id, start, end, kind, value, key, qualifier)."""
+    return (m.article_id, m.start, m.end, m.kind, m.value, m.key, m.qualifier)
+
+
+def _mention_from(row: sqlite3.Row, canonical_id: str | None = None) -> Mention:
+    return Mention(
+        row["article_id"],
+        row["start"],
+        row["end"],
+        row["kind"],
+        row["value"],
+        row["key"],
+        row["qualifier"],
+        canonical_id,
+    )
 
 
 def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:

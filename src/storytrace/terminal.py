@@ -10,9 +10,10 @@ from rich.table import Table
 from rich.text import Text
 
 from .store import Store
-from .views import story_detail
+from .views import display_value, story_detail
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"\s+")
 _KIND_STYLE = {"disagree": "bold red", "variant": "yellow", "agree": "green"}
 
 
@@ -78,7 +79,7 @@ def print_story(store: Store, story_id: str, console: Console) -> None:
         lines = []
         for value in finding.values:
             line = Text("• ")
-            line.append_text(safe(value.value))
+            line.append_text(safe(display_value(value)))
             line.append(f"  [{', '.join(value.article_ids)}]")
             lines.append(line)
             for m in value.evidence:
@@ -107,4 +108,5 @@ def _evidence_line(text: str, start: int, end: int, context: int = 60) -> Text:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split()) if "\n" in text else text
+    """Line breaks and runs of spaces as one space (edges kept, so words stay apart)."""
+    return _SPACES.sub(" ", text)

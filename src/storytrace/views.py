@@ -6,12 +6,15 @@ terminal and the HTML pages cannot drift apart.
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass
 
-from .model import Article, Family, Finding, Story
+from .model import Article, Family, Finding, FindingValue, Story
 from .store import Store
 
 _KIND_ORDER = {"disagree": 0, "variant": 1, "agree": 2}
+_PARTIAL_DATE = re.compile(r"^(?:(?P<year>\d{4})|-)-(?P<month>\d{2})(?:-(?P<day>\d{2}))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +91,23 @@ def story_detail(store: Store, story_id: str) -> StoryDetail | None:
         sorted(store.findings(story_id), key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.topic))
     )
     return StoryDetail(story, articles, families, findings)
+
+
+def display_value(value: FindingValue) -> str:
+    """A finding value as a reader says it: dates in words, an unknown year said so.
+
+    Stored values stay normalized (``2017-03``, ``--04`` for "April, year unknown") so that
+    exports compare exactly; only the shells show this form.
+    """
+    if not value.evidence or value.evidence[0].kind != "date":
+        return value.value
+    match = _PARTIAL_DATE.match(value.value)
+    if match is None:
+        return value.value
+    month = int(match["month"])
+    if not 1 <= month <= 12:
+        return value.value
+    words = calendar.month_name[month]
+    if match["day"]:
+        words = f"{int(match['day'])} {words}"
+    return f"{words} {match['year']}" if match["year"] else f"{words} (year not stated)"

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from ..model import Article, Family
 from ..store import Store
-from ..views import story_detail, story_rows
+from ..views import display_value, story_detail, story_rows
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -76,7 +76,7 @@ def write_report(store: Store, out: Path) -> Path:
     with resources.as_file(static) as css:
         shutil.copyfile(css, out / "style.css")
     rows = story_rows(store)
-    common: dict[str, Any] = {"page_name": page_name}
+    common: dict[str, Any] = {"page_name": page_name, "display_value": display_value}
     (out / "index.html").write_text(
         env.get_template("index.html").render(stories=rows, **common), "utf-8"
     )
@@ -85,8 +85,11 @@ def write_report(store: Store, out: Path) -> Path:
         if detail is None:
             continue
         texts = {a.id: a.text for a in detail.articles}
+        outlets = {a.id: a.source or "unknown outlet" for a in detail.articles}
         (out / page_name("story", row.story_id)).write_text(
-            env.get_template("story.html").render(detail=detail, texts=texts, row=row, **common),
+            env.get_template("story.html").render(
+                detail=detail, texts=texts, outlets=outlets, row=row, **common
+            ),
             "utf-8",
         )
         families = list(detail.families)

@@ -1,0 +1,44 @@
+"""Read-side views: what the shells show."""
+
+from __future__ import annotations
+
+import pytest
+
+from storytrace.model import FindingValue, Mention
+from storytrace.store import Store
+from storytrace.views import display_value, story_detail, story_rows
+
+
+def _value(value: str, kind: str = "date") -> FindingValue:
+    return FindingValue(value, ("a",), (Mention("a", 0, 1, kind, value),))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("2017-03", "March 2017"),
+        ("--04", "April (year not stated)"),
+        ("2024-03-12", "12 March 2024"),
+        ("--03-12", "12 March (year not stated)"),
+        ("2017", "2017"),
+        ("--13", "--13"),
+    ],
+)
+def test_dates_are_shown_in_words(value: str, shown: str) -> None:
+    assert display_value(_value(value)) == shown
+
+
+def test_other_values_are_shown_as_stored() -> None:
+    assert display_value(_value("approx 40", "number")) == "approx 40"
+
+
+def test_story_rows_and_detail(filled_store: Store) -> None:
+    [row] = story_rows(filled_store)
+    assert row.articles == 2
+    assert row.outlets == ("one.example", "two.example")
+    assert row.disagreements == 1
+    detail = story_detail(filled_store, "s1")
+    assert detail is not None
+    assert [a.id for a in detail.articles] == ["aaaa000000000001", "bbbb000000000002"]
+    assert len(detail.families) == 1
+    assert story_detail(filled_store, "nope") is None
