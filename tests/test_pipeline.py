@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import storytrace
 from storytrace import pipeline
+from storytrace.clean import clean
 from storytrace.export import build_export
+from storytrace.model import Article
 from storytrace.store import STAGE_CLEANED
 
 from .conftest import REPO
@@ -58,10 +61,10 @@ def test_a_failing_article_is_reported_and_the_rest_analysed(
 ) -> None:
     real_clean = pipeline.clean
 
-    def clean_or_fail(article: storytrace.Article, settings: object) -> storytrace.Article:
+    def clean_or_fail(article: storytrace.Article, *rest: Any) -> storytrace.Article:
         if article.external_id == "000_1e31eddbd92e1f78":
             raise ValueError("pathological page")
-        return real_clean(article, settings)  # type: ignore[arg-type]
+        return real_clean(article, *rest)
 
     monkeypatch.setattr(pipeline, "clean", clean_or_fail)
     with storytrace.open(tmp_path / "s.db") as corpus:
@@ -73,3 +76,39 @@ def test_a_failing_article_is_reported_and_the_rest_analysed(
         "000_1e31eddbd92e1f78.txt: cannot analyse: ValueError: pathological page"
         in report.errors[0]
     )
+
+
+FURNITURE = "The Harbourside News is published every weekday by the Coastal Media Group."
+LONG_REPEAT = (
+    "Harbourside has covered the town for ninety years, and our reporters still walk the quay "
+    "every morning to hear what the boats brought in and what the council plans next for it."
+)
+
+
+def test_an_outlets_repeated_lines_are_removed_as_furniture(tmp_path: Path) -> None:
+    outlet = tmp_path / "harbourside-news"
+    outlet.mkdir()
+    bodies = [
+        "The council approved the new sea wall after a two-hour debate on Monday night.",
+        "Fishermen say the early mackerel season has been the best in a decade so far.",
+        "The ferry timetable changes next week as the summer crossings begin again.",
+        "Volunteers cleared four tonnes of plastic from the north beach on Saturday.",
+    ]
+    pages = [
+        f"Headline number {i} for the town\n\n{body} It was a long day for everyone "
+        f"involved, officials said.\n\n{LONG_REPEAT}\n\n{FURNITURE}\n"
+        for i, body in enumerate(bodies)
+    ]
+    alone = clean(Article(id="x", origin="x", format="text", raw=pages[0].encode()))
+    assert FURNITURE in alone.text  # the page alone gives no reason to drop the line
+    for i, page in enumerate(pages):
+        (outlet / f"a{i}.txt").write_text(page, "utf-8")
+    with storytrace.open(tmp_path / "s.db") as corpus:
+        corpus.ingest([outlet])
+        corpus.analyze()
+        articles = corpus.articles()
+    assert len(articles) == 4
+    for article in articles:
+        assert FURNITURE not in article.text
+        assert ("repeated", FURNITURE) in {(b.reason, b.text) for b in article.removed}
+        assert LONG_REPEAT in article.text  # long prose is never counted as furniture

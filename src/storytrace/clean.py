@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from charset_normalizer import from_bytes
 
 from .clean_html import clean_html
+from .clean_repeats import LineCounts, mark_repeated
 from .clean_text import clean_text
 from .model import Article
 
@@ -55,6 +56,11 @@ class CleanSettings:
     guess_lang: bool = True
     favor_precision: bool = False
     min_html_body_chars: int = 200
+    # Cross-article signal (clean_repeats): a short line carried by at least this many of an
+    # outlet's articles, and this share of them, is the outlet's furniture.
+    repeat_min_articles: int = 3
+    repeat_min_share: float = 0.2
+    repeat_max_words: int = 25
 
 
 def decode(raw: bytes) -> str:
@@ -69,13 +75,31 @@ def decode(raw: bytes) -> str:
         return raw.decode("utf-8", errors="replace")
 
 
-def clean(article: Article, settings: CleanSettings = CleanSettings()) -> Article:
-    """Return ``article`` with ``text`` and ``removed`` set, metadata completed from the page."""
+def clean(
+    article: Article,
+    settings: CleanSettings = CleanSettings(),
+    line_counts: LineCounts | None = None,
+) -> Article:
+    """Return ``article`` with ``text`` and ``removed`` set, metadata completed from the page.
+
+    ``line_counts``, when given, says how often the article's outlet repeats each line across
+    its articles; lines it repeats a lot are removed as ``repeated`` (text input only: HTML
+    furniture is the extractor's to drop).
+    """
     source = decode(article.raw)
     if article.format == "html":
         result = clean_html(source, settings, title=article.title, url=article.url)
     else:
         result = clean_text(source, settings, title=article.title)
+        if line_counts is not None:
+            result = mark_repeated(
+                result,
+                article.source,
+                line_counts,
+                min_articles=settings.repeat_min_articles,
+                min_share=settings.repeat_min_share,
+                max_words=settings.repeat_max_words,
+            )
     logger.debug(
         "article %s: %d chars of body, %d blocks removed",
         article.id,

@@ -9,6 +9,7 @@ stopped and a second run over the same store only does the new work.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import Protocol
 
 from . import store as st
-from .clean import clean
+from .clean import clean, decode
+from .clean_repeats import countable_keys
 from .cluster import assign_stories
 from .compare import compare
 from .errors import InputError
@@ -121,10 +123,17 @@ def _clean_segment_facts(
     pending = store.article_ids_at_stage(st.STAGE_INGESTED)
     done = 0
     for ids in _batches(pending, settings.pipeline.batch_size):
+        articles = store.articles(ids)
+        line_keys = {
+            a.id: countable_keys(decode(a.raw), settings.clean.repeat_max_words)
+            for a in articles
+            if a.format == "text" and a.source
+        }
+        counts = _BatchLineCounts(store, articles, line_keys)
         results = []
-        for article in store.articles(ids):
+        for article in articles:
             try:
-                cleaned = clean(article, settings.clean)
+                cleaned = clean(article, settings.clean, counts)
                 segmentation = segment(cleaned)
                 mentions = extract_facts(cleaned, segmentation, settings.facts)
             except Exception as exc:  # one pathological article must not stop the batch
@@ -133,10 +142,42 @@ def _clean_segment_facts(
                 report.errors.append(message)
                 continue
             results.append((cleaned, segmentation.sentences, mentions))
-        store.save_cleaned(results)
+        saved = _BatchLineCounts(store, [r[0] for r in results], line_keys)
+        with store.transaction():
+            store.save_cleaned(results)
+            # Only the articles that made it count: a failed one is retried, not counted twice.
+            store.add_line_counts(saved.articles, saved.lines)
         report.cleaned += len(results)
         done += len(ids)
         progress("clean", done, len(pending))
+
+
+class _BatchLineCounts:
+    """The store's outlet line counts plus those of the batch being cleaned.
+
+    Adding the batch lets an outlet's furniture be recognised within the first batch of its
+    articles; each article counts each of its lines once.
+    """
+
+    def __init__(
+        self, store: Store, articles: Sequence[Article], line_keys: dict[str, set[int]]
+    ) -> None:
+        self.store = store
+        self.articles: Counter[str] = Counter()
+        self.lines: dict[str, Counter[int]] = {}
+        for article in articles:
+            if article.source and article.id in line_keys:
+                self.articles[article.source] += 1
+                self.lines.setdefault(article.source, Counter()).update(line_keys[article.id])
+
+    def outlet_articles(self, source: str) -> int:
+        return self.store.outlet_articles(source) + self.articles[source]
+
+    def line_articles(self, source: str, keys: Iterable[int]) -> dict[int, int]:
+        wanted = list(keys)
+        stored = self.store.line_articles(source, wanted)
+        batch = self.lines.get(source, Counter())
+        return {k: stored.get(k, 0) + batch[k] for k in wanted if k in stored or k in batch}
 
 
 def _find_reuse(

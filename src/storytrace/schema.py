@@ -164,4 +164,16 @@ MIGRATIONS: tuple[str, ...] = (
         JOIN finding_evidence e ON e.finding_id = f.id AND e.value_idx = v.idx
         JOIN articles a ON a.id = e.article_id;
     """,
+    """
+    CREATE TABLE outlet_articles (
+        source TEXT PRIMARY KEY,
+        articles INTEGER NOT NULL
+    );
+    CREATE TABLE outlet_lines (
+        source TEXT NOT NULL,
+        line_key INTEGER NOT NULL,
+        articles INTEGER NOT NULL,
+        PRIMARY KEY (source, line_key)
+    ) WITHOUT ROWID;
+    """,
 )

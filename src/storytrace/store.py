@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -330,6 +330,49 @@ class Store:
             (query, limit),
         )
         return [r[0] for r in rows]
+
+    # -- outlet line counts (clean_repeats.LineCounts) ----------------------------------------
+
+    def outlet_articles(self, source: str) -> int:
+        row = self._db.execute(
+            "SELECT articles FROM outlet_articles WHERE source = ?", (source,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def line_articles(self, source: str, keys: Iterable[int]) -> dict[int, int]:
+        found: dict[int, int] = {}
+        for chunk in _chunks(sorted(set(keys))):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                (int(r[0]), int(r[1]))
+                for r in self._db.execute(
+                    f"SELECT line_key, articles FROM outlet_lines"
+                    f" WHERE source = ? AND line_key IN ({marks})",
+                    (source, *chunk),
+                )
+            )
+        return found
+
+    def add_line_counts(
+        self, articles: Mapping[str, int], lines: Mapping[str, Mapping[int, int]]
+    ) -> None:
+        """Add a batch's counts: articles per outlet, and per outlet articles per line."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO outlet_articles (source, articles) VALUES (?, ?)"
+                " ON CONFLICT(source) DO UPDATE SET articles = articles + excluded.articles",
+                sorted(articles.items()),
+            )
+            db.executemany(
+                "INSERT INTO outlet_lines (source, line_key, articles) VALUES (?, ?, ?)"
+                " ON CONFLICT(source, line_key) DO UPDATE"
+                " SET articles = articles + excluded.articles",
+                [
+                    (source, key, n)
+                    for source, counts in sorted(lines.items())
+                    for key, n in sorted(counts.items())
+                ],
+            )
 
     # -- reuse ------------------------------------------------------------------------------
 
