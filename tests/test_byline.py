@@ -84,3 +84,23 @@ def test_looks_like_date(text: str, expected: bool) -> None:
 def test_authors_refuse_sentences() -> None:
     assert parse_authors("the council said") is None
     assert parse_authors("Jane Doe, John Roe") == "Jane Doe, John Roe"
+
+
+@pytest.mark.parametrize(
+    "line, author",
+    [
+        ("By Jane Doe, Reuters", "Jane Doe"),
+        ("By Jane Doe and John Roe, AP", "Jane Doe and John Roe"),
+        ("By Smith and Jones", "Smith and Jones"),
+        ("Posted on March 3, 2021 by Jane Doe", "Jane Doe"),
+        ("Posted on March 3, 2021 by admin", None),
+    ],
+)
+def test_agency_and_user_names_are_not_authors(line: str, author: str | None) -> None:
+    parsed = parse_byline(line)
+    assert parsed is not None
+    assert parsed.author == author
+
+
+def test_a_dated_sentence_with_by_is_not_a_byline() -> None:
+    assert parse_byline("Published March 3, 2021 by the council") is None

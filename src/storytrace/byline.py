@@ -83,6 +83,8 @@ _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})(?!\d)"
 _ISO_DATE = re.compile(r"(?<!\d)(?:1[89]|20)\d\d-[01]\d-[0-3]\d")
 _DATE_CHARS = re.compile(r"^[\w\s,.:/+\-()']+$")
 
+_DATE_THEN_BY = re.compile(r"^(?P<date>.+?)\s+(?i:by|von|par|por)\s+(?P<who>.+)$")
+_USER_NAME = re.compile(r"[\w.-]{1,30}")
 _SEPARATORS = re.compile(r"\s*[|•·▪◦]\s*|\s+[–—]\s+|\s+-\s+")
 _BY = re.compile(r"^(?i:by|von|par|por|di|door|av|af)\s+(?P<rest>.+)$")
 _AUTHOR_LABEL = re.compile(
@@ -177,9 +179,15 @@ def _is_name(name: str) -> bool:
 def parse_authors(text: str) -> str | None:
     """The author names in ``text`` ("Jane Doe and John Roe"), or None if it is not names."""
     text = text.strip().strip(",;:")
-    names = [part for part in _NAME_SPLIT.split(text) if part]
+    names = [" ".join(part.split()) for part in _NAME_SPLIT.split(text) if part.strip()]
     if not 1 <= len(names) <= MAX_AUTHORS or not all(_is_name(name) for name in names):
         return None
+    if len(names) > 1 and any(" " in name for name in names):
+        # "Jane Doe, Reuters": a lone word beside full names is the agency or desk, not a
+        # co-author ("Smith and Jones", surnames only, keeps both).
+        full = [name for name in names if " " in name]
+        if len(full) < len(names):
+            return ", ".join(full[:-1]) + " and " + full[-1] if len(full) > 1 else full[0]
     return " ".join(text.split())
 
 
@@ -208,6 +216,18 @@ def _parse_part(part: str, found: dict[str, Any]) -> bool:
     label = _DATE_LABEL.match(part)
     date_text = label.group("rest") if label else part
     date = parse_date(date_text)
+    if date is None and label:
+        # "Posted on March 3, 2021 by Jane Doe" (or "by admin": a user name, not an author)
+        with_author = _DATE_THEN_BY.match(date_text)
+        if with_author is None:
+            return False
+        date = parse_date(with_author.group("date"))
+        who = with_author.group("who")
+        author = parse_authors(who)
+        if date is None or (author is None and not _USER_NAME.fullmatch(who)):
+            return False
+        if author is not None:
+            found.setdefault("author", author)
     if date is None:
         return False
     key = "updated" if label and _UPDATE_LABEL.search(label.group("label")) else "published"
