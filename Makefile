@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= demo.db
 
-.PHONY: demo test lint docs clean
+.PHONY: demo test test-slow lint docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: $(VENV)/.installed
 ## test: install with the dev extra and run the fast test suite
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
+
+## test-slow: the quality floors on real pages (needs ../shared/data)
+test-slow: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -m slow
 
 ## lint: ruff and mypy (strict) over the package
 lint: $(VENV)/.installed
