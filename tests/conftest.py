@@ -52,6 +52,7 @@ def filled_store(tmp_path: Path) -> Store:
         url="https://two.example/flood",
         title="Flood two",
         text=text_b,
+        published=datetime(2021, 3, 5, tzinfo=UTC),
     )
     store = Store(tmp_path / "filled.db")
     store.add_articles([a, b])

@@ -16,7 +16,7 @@ from storytrace.store import Store
 from .conftest import REPO, SEEDS
 
 runner = CliRunner()
-COMMANDS = ["analyze", "export", "ingest", "report", "run", "show", "stories"]
+COMMANDS = ["analyze", "export", "ingest", "report", "reuse", "run", "show", "stories"]
 
 
 def _invoke(*args: str) -> tuple[int, str, str]:
@@ -110,3 +110,13 @@ def test_show_renders_hostile_text_inert(filled_store: Store) -> None:
     assert "\x1b" not in out
     assert "[link=http://x]y[/link]" in out  # Rich markup printed literally, never interpreted
     assert "<script>alert(1)</script>" in out  # plain text in a terminal is harmless
+
+
+def test_reuse_lists_what_an_article_took(filled_store: Store) -> None:
+    code, out, err = _invoke("reuse", "bbbb", "--db", str(filled_store.path))
+    assert code == 0, err
+    assert "taken from" in out
+    assert "aaaa000000000001" in out
+    code, _, err = _invoke("reuse", "zzz", "--db", str(filled_store.path))
+    assert code == 1
+    assert err.strip() == "error: zzz: no article has this id"

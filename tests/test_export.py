@@ -22,13 +22,14 @@ ARTICLE_FIELDS = {
     "published",
     "text",
     "removed",
+    "reused_share",
 }
 
 
 def test_json_document_has_the_documented_shape(filled_store: Store) -> None:
     doc = build_export(filled_store)
     assert doc["version"] == 1
-    assert set(doc) == {"version", "articles", "stories", "reuse", "findings"}
+    assert set(doc) == {"version", "articles", "stories", "reuse", "findings", "outlet_graph"}
     assert all(set(a) == ARTICLE_FIELDS for a in doc["articles"])
     assert set(doc["stories"][0]) == {"id", "title", "article_ids", "first_seen", "last_seen"}
     assert set(doc["reuse"][0]) == {"id", "kind", "origin_article_id", "passages"}
@@ -36,7 +37,7 @@ def test_json_document_has_the_documented_shape(filled_store: Store) -> None:
     assert set(finding) == {"story_id", "kind", "topic", "values", "independent_sources"}
     assert set(finding["values"][0]) == {"value", "article_ids", "evidence"}
     assert doc["articles"][0]["published"] == "2021-03-04T00:00:00+00:00"
-    assert doc["articles"][1]["published"] is None
+    assert doc["articles"][1]["published"] == "2021-03-05T00:00:00+00:00"
 
 
 def test_offsets_slice_the_article_text(filled_store: Store) -> None:
@@ -75,3 +76,22 @@ def test_parquet_tables_match_csv_tables(filled_store: Store, tmp_path: Path) ->
     assert table.num_rows == 2
     empty = pq.read_table(tmp_path / "pq" / "removed_blocks.parquet")
     assert empty.column_names == list(TABLE_COLUMNS["removed_blocks"])
+
+
+def test_outlet_graph_and_reused_share(filled_store: Store) -> None:
+    doc = build_export(filled_store)
+    # fixture: family fam1 is a copy whose origin is one.example's article
+    assert doc["outlet_graph"] == [
+        {
+            "from_source": "one.example",
+            "to_source": "two.example",
+            "passages": 1,
+            "characters": len(doc["reuse"][0]["passages"][1]["text"]),
+        }
+    ]
+    shares = {a["source"]: a["reused_share"] for a in doc["articles"]}
+    assert shares["one.example"] == 0.0
+    b = next(a for a in doc["articles"] if a["source"] == "two.example")
+    assert shares["two.example"] == round(
+        len(doc["reuse"][0]["passages"][1]["text"]) / len(b["text"]), 4
+    )

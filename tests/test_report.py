@@ -45,3 +45,14 @@ def test_external_links_are_http_only_and_nofollow(filled_store: Store, tmp_path
 def test_highlight_escapes_and_marks() -> None:
     html = highlight("a <b> c", [(2, 5, "reuse copy")])
     assert str(html) == 'a <mark class="reuse copy">&lt;b&gt;</mark> c'
+
+
+def test_family_differences_are_marked() -> None:
+    from storytrace.model import Family, Passage
+    from storytrace.report import family_cells
+
+    texts = {"a": "The ferry struck a sandbank.", "b": "The ferry hit a <sandbank>."}
+    family = Family("f", "copy", (Passage("a", 0, 27), Passage("b", 0, 26)), "a")
+    cells = family_cells(family, texts)
+    assert str(cells[0][1]) == "The ferry struck a sandbank"
+    assert str(cells[1][1]) == 'The ferry <mark class="diff">hit</mark> a &lt;sandbank&gt;'

@@ -275,6 +275,28 @@ def show(
 
 
 @app.command()
+def reuse(
+    article_id: Annotated[
+        str, typer.Argument(help="An article id, a unique prefix of one, or its external id.")
+    ],
+    db: DbOption = Path("storytrace.db"),
+    debug: DebugOption = False,
+) -> None:
+    """What one article took from whom, who copied it, and how much of it is original.
+
+    Example: [bold]storytrace reuse 1ebcc64b --db news.db[/bold]
+    """
+    from .terminal import print_article_reuse
+
+    with _corpus(db, None, debug) as corpus:
+        matches = corpus.store.find_article_ids(article_id)
+        if len(matches) != 1:
+            cause = "no article has this id" if not matches else f"{len(matches)} articles match"
+            raise _fail(StorytraceError(f"{article_id}: {cause}"), debug)
+        print_article_reuse(corpus.store, matches[0], _console())
+
+
+@app.command()
 def export(
     out: Annotated[
         Path, typer.Option("--out", help="Output file (json) or folder (csv, parquet).")

@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from .model import Article, Mention
+from .model import Article, Family, Mention, ReuseLink
+from .reuse_graph import outlet_graph, reused_share
 from .store import Store
 
 ExportFormat = Literal["json", "csv", "parquet"]
@@ -31,6 +32,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "author": "string",
         "published": "string",
         "text": "string",
+        "reused_share": "double",
     },
     "removed_blocks": {
         "article_id": "string",
@@ -47,6 +49,12 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "start": "int64",
         "end": "int64",
         "text": "string",
+    },
+    "outlet_graph": {
+        "from_source": "string",
+        "to_source": "string",
+        "passages": "int64",
+        "characters": "int64",
     },
     "findings": {
         "finding_id": "string",
@@ -80,7 +88,7 @@ def _span(texts: dict[str, str], article_id: str, start: int, end: int) -> dict[
     }
 
 
-def _article(article: Article) -> dict[str, Any]:
+def _article(article: Article, reused: float) -> dict[str, Any]:
     return {
         "id": article.id,
         "external_id": article.external_id,
@@ -92,6 +100,7 @@ def _article(article: Article) -> dict[str, Any]:
         "published": _iso(article.published),
         "text": article.text,
         "removed": [{"text": b.text, "reason": b.reason} for b in article.removed],
+        "reused_share": reused,
     }
 
 
@@ -99,13 +108,29 @@ def build_export(store: Store) -> dict[str, Any]:
     """The whole analysed store as one JSON-ready document (schema version 1)."""
     articles = store.articles()
     texts = {a.id: a.text for a in articles}
+    by_id = {a.id: a for a in articles}
+    families = store.families()
+    families_of: dict[str, list[Family]] = {}
+    for family in families:
+        for article_id in {p.article_id for p in family.passages}:
+            families_of.setdefault(article_id, []).append(family)
+    links_of: dict[str, list[ReuseLink]] = {}
+    for link in store.links():
+        links_of.setdefault(link.a.article_id, []).append(link)
+        links_of.setdefault(link.b.article_id, []).append(link)
 
     def evidence(mention: Mention) -> dict[str, Any]:
         return _span(texts, mention.article_id, mention.start, mention.end)
 
     return {
         "version": EXPORT_VERSION,
-        "articles": [_article(a) for a in articles],
+        "articles": [
+            _article(
+                a,
+                reused_share(a, links_of.get(a.id, []), families_of.get(a.id, []), by_id),
+            )
+            for a in articles
+        ],
         "stories": [
             {
                 "id": s.id,
@@ -123,7 +148,16 @@ def build_export(store: Store) -> dict[str, Any]:
                 "origin_article_id": f.origin_article_id,
                 "passages": [_span(texts, p.article_id, p.start, p.end) for p in f.passages],
             }
-            for f in store.families()
+            for f in families
+        ],
+        "outlet_graph": [
+            {
+                "from_source": e.from_source,
+                "to_source": e.to_source,
+                "passages": e.passages,
+                "characters": e.characters,
+            }
+            for e in outlet_graph(families, by_id)
         ],
         "findings": [
             {
@@ -158,6 +192,7 @@ def export_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         tables["story_articles"].extend(
             {"story_id": s["id"], "article_id": article_id} for article_id in s["article_ids"]
         )
+    tables["outlet_graph"].extend(document["outlet_graph"])
     for family in document["reuse"]:
         tables["reuse_families"].append({k: v for k, v in family.items() if k != "passages"})
         tables["reuse_passages"].extend(

@@ -130,6 +130,17 @@ class Family:
 
 
 @dataclass(frozen=True, slots=True)
+class OutletEdge:
+    """``to_source`` reused ``passages`` passages (``characters`` long) first published by
+    ``from_source``."""
+
+    from_source: str
+    to_source: str
+    passages: int
+    characters: int
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """A set of articles about one event. ``id`` never changes once given."""
 

@@ -415,8 +415,12 @@ class Store:
         )
 
     def links(self) -> list[ReuseLink]:
+        return self._links("", ())
+
+    def _links(self, where: str, params: tuple[str, ...]) -> list[ReuseLink]:
         rows = self._db.execute(
-            "SELECT * FROM reuse_links ORDER BY a_article, a_start, b_article, b_start"
+            f"SELECT * FROM reuse_links {where} ORDER BY a_article, a_start, b_article, b_start",
+            params,
         )
         return [
             ReuseLink(
@@ -426,6 +430,15 @@ class Store:
                 r["kind"],
             )
             for r in rows
+        ]
+
+    def links_of(self, article_id: str) -> list[ReuseLink]:
+        """The links with a passage in ``article_id``."""
+        return [
+            link
+            for link in self._links(
+                "WHERE a_article = ? OR b_article = ?", (article_id, article_id)
+            )
         ]
 
     def replace_families(self, families: Sequence[Family]) -> None:

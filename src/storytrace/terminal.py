@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .model import Article, Family
+from .reuse_diff import differences
+from .reuse_graph import article_reuse, reused_share
 from .store import Store
 from .views import display_value, story_detail
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
+DIFF_STYLE = "bold reverse"
 _KIND_STYLE = {"disagree": "bold red", "variant": "yellow", "agree": "green"}
 
 
@@ -53,22 +58,7 @@ def print_story(store: Store, story_id: str, console: Console) -> None:
     console.print(articles)
 
     for family in detail.families:
-        origin = family.origin_article_id or "unknown (dates cannot decide)"
-        table = Table(title=f"Reuse family {family.id} ({family.kind}), origin: {origin}")
-        columns = []
-        for p in family.passages:
-            article = detail.article(p.article_id) if p.article_id in story.article_ids else None
-            if article is None:
-                continue
-            table.add_column(
-                f"{p.article_id} ({strip_controls(article.source or '?')})",
-                overflow="fold",
-                ratio=1,
-            )
-            columns.append(safe(article.text[p.start : p.end]))
-        if columns:
-            table.add_row(*columns)
-            console.print(table)
+        print_family(family, {a.id: a for a in detail.articles}, console)
 
     if not detail.findings:
         console.print("No findings.", markup=False)
@@ -93,6 +83,38 @@ def print_story(store: Store, story_id: str, console: Console) -> None:
         console.print(Panel(Group(*lines), title=title, title_align="left"))
 
 
+def print_family(family: Family, articles: Mapping[str, Article], console: Console) -> None:
+    """A family's passages side by side, words that differ from the reference highlighted.
+
+    The reference is the origin when dates decide it, else the first passage.
+    """
+    origin = family.origin_article_id or "unknown (dates cannot decide)"
+    shown = [p for p in family.passages if p.article_id in articles]
+    if len(shown) < 2:
+        return
+    reference = next((p for p in shown if p.article_id == family.origin_article_id), shown[0])
+    reference_text = articles[reference.article_id].text[reference.start : reference.end]
+    table = Table(title=f"Reuse family {family.id} ({family.kind}), origin: {origin}")
+    cells = []
+    for p in shown:
+        article = articles[p.article_id]
+        marker = " *" if p == reference else ""
+        table.add_column(
+            f"{p.article_id} ({strip_controls(article.source or '?')}){marker}",
+            overflow="fold",
+            ratio=1,
+        )
+        text = article.text[p.start : p.end]
+        cell = safe(text)
+        if p != reference:
+            _, changed = differences(reference_text, text)
+            for start, end in changed:
+                cell.stylize(DIFF_STYLE, start, end)
+        cells.append(cell)
+    table.add_row(*cells)
+    console.print(table)
+
+
 def _evidence_line(text: str, start: int, end: int, context: int = 60) -> Text:
     """The mention with a little context on each side, the mention itself highlighted."""
     left = max(0, start - context)
@@ -110,3 +132,52 @@ def _evidence_line(text: str, start: int, end: int, context: int = 60) -> Text:
 def _one_line(text: str) -> str:
     """Line breaks and runs of spaces as one space (edges kept, so words stay apart)."""
     return _SPACES.sub(" ", text)
+
+
+_DIRECTION_WORDS = {"took": "taken from", "gave": "copied by", "shared": "shared with"}
+
+
+def print_article_reuse(store: Store, article_id: str, console: Console) -> None:
+    """What one article shares with others: taken from whom, copied by whom, share original."""
+    article = store.article(article_id)
+    if article is None:
+        console.print(f"no article {article_id}", markup=False)
+        return
+    families = store.families([article_id])
+    links = store.links_of(article_id)
+    others = {p.article_id for link in links for p in (link.a, link.b)} | {article_id}
+    articles = {a.id: a for a in store.articles(sorted(others))}
+    header = Text.assemble(("Article ", "bold"), (article.id, "cyan"), "  ")
+    header.append_text(safe(article.title or ""))
+    console.print(header)
+    published = article.published.isoformat() if article.published else "unknown"
+    console.print(
+        Text.assemble("outlet ", safe(article.source or "unknown"), f" · published {published}")
+    )
+    share = reused_share(article, links, families, articles)
+    console.print(
+        f"{1 - share:.0%} original · {share:.0%} taken from other outlets "
+        "(from earlier articles of other outlets; quotes and undated pairs not counted)",
+        markup=False,
+    )
+    rows = article_reuse(article_id, links, families, articles)
+    if not rows:
+        console.print("No passage of this article is shared with another article.", markup=False)
+        return
+    table = Table(show_lines=True)
+    for column in ("passage", "", "other article", "kind", "text"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        other = articles.get(row.other.article_id)
+        when = other.published.date().isoformat() if other and other.published else "date unknown"
+        who = Text(f"{row.other.article_id}\n")
+        who.append_text(safe(other.source if other else "unknown"))
+        who.append(f"\n{when}")
+        table.add_row(
+            f"{row.passage.start}-{row.passage.end}",
+            _DIRECTION_WORDS[row.direction],
+            who,
+            row.kind,
+            safe(_one_line(article.text[row.passage.start : row.passage.end])),
+        )
+    console.print(table)

@@ -15,7 +15,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..model import Article, Family
+from ..model import Article, Family, Passage
+from ..reuse_diff import differences
 from ..store import Store
 from ..views import display_value, story_detail, story_rows
 
@@ -68,6 +69,24 @@ def _article_spans(article: Article, families: list[Family]) -> list[tuple[int, 
     ]
 
 
+def family_cells(family: Family, texts: dict[str, str]) -> list[tuple[Passage, Markup]]:
+    """A family's passages, each with the words that differ from the reference marked.
+
+    The reference (the origin when dates decide it, else the first passage) is shown plain.
+    """
+    shown = [p for p in family.passages if p.article_id in texts]
+    if not shown:
+        return []
+    reference = next((p for p in shown if p.article_id == family.origin_article_id), shown[0])
+    reference_text = texts[reference.article_id][reference.start : reference.end]
+    cells = []
+    for p in shown:
+        text = texts[p.article_id][p.start : p.end]
+        changed = [] if p == reference else differences(reference_text, text)[1]
+        cells.append((p, highlight(text, [(s, e, "diff") for s, e in changed])))
+    return cells
+
+
 def write_report(store: Store, out: Path) -> Path:
     """Write index.html, one page per story and per article; returns the index path."""
     out.mkdir(parents=True, exist_ok=True)
@@ -76,7 +95,11 @@ def write_report(store: Store, out: Path) -> Path:
     with resources.as_file(static) as css:
         shutil.copyfile(css, out / "style.css")
     rows = story_rows(store)
-    common: dict[str, Any] = {"page_name": page_name, "display_value": display_value}
+    common: dict[str, Any] = {
+        "page_name": page_name,
+        "display_value": display_value,
+        "family_cells": family_cells,
+    }
     (out / "index.html").write_text(
         env.get_template("index.html").render(stories=rows, **common), "utf-8"
     )
