@@ -56,3 +56,23 @@ def test_family_differences_are_marked() -> None:
     cells = family_cells(family, texts)
     assert str(cells[0][1]) == "The ferry struck a sandbank"
     assert str(cells[1][1]) == 'The ferry <mark class="diff">hit</mark> a &lt;sandbank&gt;'
+
+
+def test_outlet_graph_svg_escapes_names_and_draws_every_edge() -> None:
+    from storytrace.model import OutletEdge
+    from storytrace.report.graph_svg import outlet_graph_svg
+
+    edges = [OutletEdge("<b>wire</b>", "daily", 2, 300), OutletEdge("daily", "weekly", 1, 50)]
+    svg = str(outlet_graph_svg(edges, {"<b>wire</b>": 3, "daily": 5}))
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert svg.count("<line") == 2
+    assert svg.count("<circle") == 3
+    assert "<b>" not in svg and "&lt;b&gt;wire&lt;/b&gt;" in svg
+    assert str(outlet_graph_svg([], {})) == ""
+
+
+def test_report_has_an_outlets_page(filled_store: Store, tmp_path: Path) -> None:
+    write_report(filled_store, tmp_path / "report")
+    page = (tmp_path / "report" / "outlets.html").read_text("utf-8")
+    assert "<svg" in page
+    assert "one.example" in page and "two.example" in page

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,10 @@ from markupsafe import Markup, escape
 
 from ..model import Article, Family, Passage
 from ..reuse_diff import differences
+from ..reuse_graph import UNKNOWN_OUTLET, outlet_graph
 from ..store import Store
 from ..views import display_value, story_detail, story_rows
+from .graph_svg import outlet_graph_svg
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -102,6 +105,16 @@ def write_report(store: Store, out: Path) -> Path:
     }
     (out / "index.html").write_text(
         env.get_template("index.html").render(stories=rows, **common), "utf-8"
+    )
+    all_articles = store.articles()
+    by_id = {a.id: a for a in all_articles}
+    edges = outlet_graph(store.families(), by_id)
+    outlet_articles = Counter(a.source or UNKNOWN_OUTLET for a in all_articles)
+    (out / "outlets.html").write_text(
+        env.get_template("outlets.html").render(
+            edges=edges, svg=outlet_graph_svg(edges, outlet_articles), **common
+        ),
+        "utf-8",
     )
     for row in rows:
         detail = story_detail(store, row.story_id)
