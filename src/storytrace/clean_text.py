@@ -1,177 +1,82 @@
 """Line/block model for flattened pages: which lines are the article body, which are chrome.
 
 A scraper that flattens a page to text keeps one HTML block per line, so the page's chrome
-(title, byline, share widgets, captions, "read more" links, teasers for other stories) survives
-as lines around the article. Each non-empty line is a block, classified from general features
-only: its length, sentence punctuation, the share of stop words and of UI words, a few
-multilingual call-to-action and credit patterns, and its position relative to the densest run
-of body text (boilerplate sits at the edges, so the rules are stricter inside that run). Every
-block keeps its offset in the input, so kept and removed blocks together account for the whole
-input and any removal can be audited.
+(title, byline, share widgets, captions, "read more" links, teasers for other stories, menus)
+survives as lines around the article. Each non-empty line is a block, classified in two steps:
+
+1. Rules name what a line is when its looks say so: ``title``, ``byline``, ``dateline``,
+   ``widget``, ``read_more``, ``promo``, ``caption``, ``footer``, ``teaser``, and
+   ``outside_body`` for short lines cut off from the densest run of body text by chrome. They
+   read general features only (length, sentence punctuation, stop and UI word shares,
+   multilingual call-to-action and credit patterns) and are stricter inside that run, since
+   boilerplate sits at the edges.
+2. A learned scorer (``clean_model``, trained on the tuning half of a public benchmark) reads
+   the features of every remaining line and of its neighbours (``clean_features``), and removes
+   those unlikely to be body as ``low_body_score``.
+
+Every block keeps its offset in the input, so kept and removed blocks together account for the
+whole input and any removal can be audited.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .byline import parse_byline
+from .clean_features import Line, line_features, split_lines
+from .clean_lexicon import (
+    AGENCY,
+    CREDIT,
+    FOOTER,
+    HEADLINE_BAD_END,
+    IMAGE_SIZE,
+    LIST_PREFIX,
+    MENU_SEPARATOR,
+    PROMO,
+    PROMO_NOUN,
+    READ_MORE,
+    SLASH_CREDIT,
+    STOPWORDS,
+    STOPWORDS_BY_LANG,
+    TAG_LINE,
+    TEASER_MARKER,
+    UI_WORDS,
+    WIDGET_PHRASE,
+    WORD,
+    word_set,
+)
+from .clean_model import LineModel, packaged_model
 from .model import RemovedBlock
 
 if TYPE_CHECKING:
     from .clean import CleanSettings
 
+__all__ = [
+    "STOPWORDS",
+    "STOPWORDS_BY_LANG",
+    "UI_WORDS",
+    "Block",
+    "Line",
+    "PageLines",
+    "TextCleaning",
+    "classify_lines",
+    "clean_text",
+    "guess_lang",
+    "split_lines",
+    "word_set",
+]
+
 logger = logging.getLogger(__name__)
 
-
-def word_set(words: str) -> frozenset[str]:
-    """A vocabulary written as one space-separated string, which keeps the lists compact."""
-    return frozenset(words.split())
-
-
-# Short function-word lists: enough to tell prose from chrome and to guess the language.
-STOPWORDS_BY_LANG: dict[str, frozenset[str]] = {
-    "en": word_set(
-        "the a an and or but of to in on at for with from by as is are was were be been has have "
-        "had that this these those it its he she they we you his her their our not no which who "
-        "whom what when where will would can could should may might said than then there also "
-        "into about after before over under more most"
-    ),
-    "de": word_set(
-        "der die das und oder aber nicht ist sind war waren wird werden hat haben ein eine einen "
-        "einem einer des dem den mit von zu im auf für dass sich auch als bei nach aus wie wir ihr "
-        "sie er es noch nur über vor durch"
-    ),
-    "fr": word_set(
-        "le la les un une des et ou mais de du au aux en dans sur pour par avec est sont était "
-        "été que qui ne pas plus ce cette ces il elle ils nous vous leur son sa ses se a ont"
-    ),
-    "es": word_set(
-        "el la los las un una unos unas y o pero de del al en con por para es son fue era que "
-        "se no su sus lo como más este esta ha han sobre entre también"
-    ),
-    "it": word_set(
-        "il lo la gli le un una uno e o ma di del della dei delle in con per che non è sono era "
-        "ha hanno si come più anche questo questa alla nel nella"
-    ),
-    "pt": word_set(
-        "o a os as um uma uns umas e ou mas de do da dos das em no na nos nas com por para que "
-        "não é são foi era se seu sua como mais também ao pelo pela"
-    ),
-    "nl": word_set(
-        "de het een en of maar van in op met voor door dat die dit is zijn was waren heeft hebben "
-        "niet ook als bij naar uit over er hij zij we ze"
-    ),
-}
-STOPWORDS: frozenset[str] = frozenset().union(*STOPWORDS_BY_LANG.values())
-
-# Words of page chrome (buttons, menus, social networks), a few languages each. A line is a
-# widget when most of its words are here, so single words that also occur in prose are fine.
-UI_WORDS: frozenset[str] = word_set(
-    """
-    share shares shared sharing comment comments print printer email e mail tweet twitter x
-    facebook whatsapp linkedin pinterest reddit telegram messenger instagram youtube tiktok
-    flipboard pocket adjust font size text resize save saved bookmark copy link url subscribe
-    subscribed unsubscribe follow following like likes reply replies login logout log sign in up
-    out register menu home search close open next previous prev back top more less view views
-    gallery photos photo video videos play listen audio podcast rss feed a +a -a print
-    newsletter tags tag topics advertisement advertisements ad ads sponsored skip content
-    toggle navigation nav cookies cookie accept settings account profile permalink embed
-    teilen drucken kommentar kommentare kommentieren merken artikel anmelden abmelden suche
-    schriftgröße mehr zurück weiter partager imprimer commentaire commentaires envoyer
-    enregistrer connexion recherche suivant précédent compartir imprimir comentario comentarios
-    enviar guardar buscar siguiente anterior condividi stampa commenti commento invia salva
-    cerca successivo precedente compartilhar partilhar comentar imprimir salvar próximo
-    delen reageren opslaan afdrukken volgende vorige
-    """
-)
-
-_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
-_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_BULLET = re.compile(r"^[•·▪◦■□►▶▸‣●○]")
-_LIST_PREFIX = re.compile(r"^(?:[•·▪◦■□►▶▸‣●○*\-–—]|\d{1,2}[.)])\s*")
-_SENTENCE_END = re.compile(r"[.!?…。！？]$")
-_CLOSERS = "\"'”’»)]›"
-_HEADLINE_BAD_END = re.compile(
-    r"[,;:]$|(?<!\b[A-Z])(?<!\b(?:Co|Jr|Sr|St|Dr|Mr|Ms|vs))(?<!Inc|Ltd|Mrs)\.$"
-)
-
-_READ_MORE = re.compile(
-    r"^\W*(?i:read\s+(?:the\s+)?(?:full|more|original|rest|whole|entire|complete|latest)|"
-    r"read\s+more|continue\s+reading|keep\s+reading|click\s+here|tap\s+here|"
-    r"(?:see|find\s+out|learn)\s+more|more\s+(?:here|at|on\s+this)|full\s+(?:story|article)|"
-    r"read\s+(?:it|this|on|at)\b|view\s+(?:the\s+)?(?:full|original)|source\s*:\s*\S+\s*$|"
-    r"weiterlesen|mehr\s+lesen|lesen\s+sie\s+(?:mehr|weiter)|lire\s+la\s+suite|en\s+savoir\s+plus|"
-    r"leer\s+más|seguir\s+leyendo|leia\s+mais|continua\s+a\s+leggere|leggi\s+(?:di\s+più|tutto)|"
-    r"lees\s+meer|verder\s+lezen)"
-)
-_PROMO = re.compile(
-    r"^\W*(?i:sign\s+up|subscribe|register|join|download|get\s+(?:our|the|all|breaking|the\s+latest)|"
-    r"follow\s+us|like\s+us|stay\s+(?:informed|up\s+to\s+date|connected)|don'?t\s+miss|"
-    r"never\s+miss|want\s+more|support\s+(?:our|independent)|become\s+a\s+(?:member|subscriber)|"
-    r"abonnieren|abonnez|inscrivez|suscr[ií]b|iscriviti|assine|inschrijven)\b"
-)
-_PROMO_NOUN = re.compile(
-    r"(?i)\b(?:newsletters?|inbox|e-?mail|app|podcasts?|updates|alerts|digest|briefing|"
-    r"subscription|subscribers?|members(?:hip)?|twitter|facebook|instagram|telegram|whatsapp|"
-    r"youtube|journalism|newsletter\w*)\b"
-)
-_WIDGET_PHRASE = re.compile(
-    r"^\W*(?i:(?:listen\s+to|print|share|save|email|e-mail|bookmark)\s+(?:this|the)\s+"
-    r"(?:article|story|page|post)|(?:artikel|beitrag)\s+(?:anhören|teilen|drucken)|"
-    r"(?:écouter|partager)\s+(?:cet|l')\s*article|(?:escuchar|compartir)\s+(?:este|el)\s+art[ií]culo)"
-    r"\W*$"
-)
-_MENU_SEPARATOR = re.compile(r"\s+[|•·»/>]\s+|\s*\|\s*")
-_TAG_LINE = re.compile(
-    r"^(?i:tags?|topics?|categor(?:y|ies)|filed\s+under|keywords|schlagwörter|themen|"
-    r"mots[-\s]clés|etiquetas|temas|argomenti)\s*:"
-)
-_FOOTER = re.compile(
-    r"(?i)(?:©|\(c\)\s*\d{4}|\bcopyright\b|all\s+rights\s+reserved|privacy\s+policy|"
-    r"terms\s+of\s+(?:use|service)|alle\s+rechte\s+vorbehalten|tous\s+droits\s+réservés|"
-    r"todos\s+los\s+derechos)"
-)
-_IMAGE_SIZE = re.compile(r"(?:(?<=[a-z])x\d{2,4}|\b\d{2,4}\s*[x×]\s*\d{2,4}(?:px)?)\s*$")
-_CREDIT = re.compile(
-    r"(?i)(?:^|[\s(\[|])(?:photo(?:graph)?s?|images?|pictures?|pic|credit|illustration|foto|"
-    r"fotos|bild|bilder|video|graphic|source\s+image)\s*(?:credit)?\s*[:©]\s*\S|"
-    r"^(?:photo|image|picture|foto|bild)s?\s+(?:by|courtesy\s+of|von|de|par)\s+\S"
-)
-_AGENCY = re.compile(
-    r"(?i)\b(?:getty(?:\s+images)?|reuters|afp|ap\s+photo|associated\s+press|epa(?:-efe)?|"
-    r"shutterstock|istock(?:photo)?|alamy|dpa|xinhua|anadolu|sipa|pa\s+images|ansa|efe)\b"
-)
-_SLASH_CREDIT = re.compile(r"/\s*\w|\w\s*/")
-_TEASER_MARKER = re.compile(
-    r"^\W*(?i:related|more\s+(?:from|on|in|stories|news|articles|headlines|like\s+this)|"
-    r"you\s+(?:may|might)\s+also\s+(?:like|be\s+interested)|read\s+(?:also|next)|see\s+also|"
-    r"also\s+read|recommended|most\s+(?:read|popular|viewed|shared)|trending|top\s+stories|"
-    r"latest\s+(?:news|stories|headlines)|other\s+stories|further\s+reading|"
-    r"mehr\s+zum\s+thema|lesen\s+sie\s+auch|das\s+könnte\s+sie|à\s+lire\s+aussi|lire\s+aussi|"
-    r"sur\s+le\s+même\s+sujet|lee\s+también|noticias\s+relacionadas|leia\s+também|"
-    r"leggi\s+anche|ook\s+interessant)\b"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A non-empty input line with the features every rule reads, computed once."""
-
-    index: int
-    text: str
-    start: int
-    blanks_before: int
-    words: tuple[str, ...]
-    n_words: int
-    ends_sentence: bool
-    stop_share: float
-    ui_share: float
-    bullet: bool
+# Bylines and datelines are looked for this many lines around the body run only: the date of a
+# story listed in a sidebar is not this article's date, and date parsing is the slowest step.
+BYLINE_WINDOW_LINES = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,43 +112,8 @@ class TextCleaning:
         return tuple(RemovedBlock(t, r, s) for t, r, s in found if r is not None and s is not None)
 
 
-def split_lines(text: str) -> list[Line]:
-    """Split ``text`` into stripped non-empty lines with offsets and per-line features."""
-    lines: list[Line] = []
-    blanks = 0
-    position = 0
-    # (end of line, start of next line) for each physical line, as str.splitlines sees them.
-    bounds = [*((m.start(), m.end()) for m in _BREAK.finditer(text)), (len(text), len(text))]
-    for end, next_start in bounds:
-        raw = text[position:end]
-        stripped = raw.strip()
-        line_start = position
-        position = next_start
-        if not stripped:
-            blanks += 1
-            continue
-        words = tuple(w.lower() for w in _WORD.findall(stripped))
-        n = len(words) or 1
-        lines.append(
-            Line(
-                index=len(lines),
-                text=stripped,
-                start=line_start + (len(raw) - len(raw.lstrip())),
-                blanks_before=blanks if lines else 0,
-                words=words,
-                n_words=len(words),
-                ends_sentence=bool(_SENTENCE_END.search(stripped.rstrip(_CLOSERS))),
-                stop_share=sum(w in STOPWORDS for w in words) / n,
-                ui_share=sum(w in UI_WORDS or w.isdigit() for w in words) / n,
-                bullet=bool(_BULLET.match(stripped)),
-            )
-        )
-        blanks = 0
-    return lines
-
-
 def _normalize(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
+    return " ".join(WORD.findall(text.casefold()))
 
 
 def _content_words(line: Line) -> set[str]:
@@ -257,7 +127,9 @@ class _Page:
         self.lines = lines
         self.settings = settings
         self.has_stopwords = sum(line.stop_share for line in lines) / max(len(lines), 1) >= 0.03
+        self.prose = [self.body_like(line) for line in lines]
         self.main = self._densest_run()
+        self.edges = [self.edge_reason(line) for line in lines]
 
     def body_like(self, line: Line) -> bool:
         """Prose: enough words, sentence punctuation (or length), stop words when known."""
@@ -272,7 +144,8 @@ class _Page:
         best, best_span = 0.0, (0, len(self.lines) - 1)
         current, current_start = 0.0, 0
         for line in self.lines:
-            value = float(line.n_words) if self.body_like(line) else -2.0 - min(line.n_words, 10)
+            prose = self.prose[line.index]
+            value = float(line.n_words) if prose else -2.0 - min(line.n_words, 10)
             if line.blanks_before >= s.gap_blank_lines:
                 value -= s.gap_penalty_words
             if current <= 0:
@@ -285,12 +158,12 @@ class _Page:
 
     def headline_like(self, line: Line) -> bool:
         """Short, capitalised, no final period: a title or a teaser's headline."""
-        text = _LIST_PREFIX.sub("", line.text)
+        text = LIST_PREFIX.sub("", line.text)
         first = next((ch for ch in text if ch.isalnum()), "")
         return (
             2 <= line.n_words <= self.settings.max_headline_words
             and len(text) <= 250
-            and not _HEADLINE_BAD_END.search(text)
+            and not HEADLINE_BAD_END.search(text)
             and (first.isupper() or first.isdigit())
             and line.ui_share < 0.5
         )
@@ -301,20 +174,20 @@ class _Page:
         inside = self.main[0] <= line.index <= self.main[1]
         text = line.text
         n = line.n_words
-        if n <= s.max_cta_words and _READ_MORE.match(text):
+        if n <= s.max_cta_words and READ_MORE.match(text):
             return "read_more"
-        if n <= s.max_promo_words and _PROMO.match(text) and _PROMO_NOUN.search(text):
+        if n <= s.max_promo_words and PROMO.match(text) and PROMO_NOUN.search(text):
             return "promo"
-        if _TAG_LINE.match(text) and n <= s.max_widget_words * 2:
+        if TAG_LINE.match(text) and n <= s.max_widget_words * 2:
             return "widget"
-        if n <= s.max_widget_words and (_WIDGET_PHRASE.match(text) or self._menu(line)):
+        if n <= s.max_widget_words and (WIDGET_PHRASE.match(text) or self._menu(line)):
             return "widget"
         share = s.widget_share_in_body if inside else s.widget_share
         if 0 < n <= s.max_widget_words and line.ui_share >= share:
             return "widget"
         if n <= s.max_caption_words and self._caption(line, inside):
             return "caption"
-        if n <= s.max_caption_words and _FOOTER.search(text) and not (inside and n > 12):
+        if n <= s.max_caption_words and FOOTER.search(text) and not (inside and n > 12):
             return "footer"
         if n == 0 and not inside:
             return "widget"
@@ -322,18 +195,18 @@ class _Page:
 
     def _menu(self, line: Line) -> bool:
         """A navigation menu: three or more short items between separators, no sentence."""
-        items = [item for item in _MENU_SEPARATOR.split(line.text) if item.strip()]
+        items = [item for item in MENU_SEPARATOR.split(line.text) if item.strip()]
         short = all(len(item.split()) <= 3 for item in items)
         return len(items) >= 3 and short and not line.ends_sentence
 
     def _caption(self, line: Line, inside: bool) -> bool:
         text = line.text
-        if _IMAGE_SIZE.search(text) and not line.ends_sentence:
+        if IMAGE_SIZE.search(text) and not line.ends_sentence:
             return True
-        if _CREDIT.search(text):
+        if CREDIT.search(text):
             return True
-        if _AGENCY.search(text) and (
-            _SLASH_CREDIT.search(text) or (not line.ends_sentence and line.n_words <= 15)
+        if AGENCY.search(text) and (
+            SLASH_CREDIT.search(text) or (not line.ends_sentence and line.n_words <= 15)
         ):
             return not inside or "/" in text
         if line.bullet and not line.ends_sentence and line.n_words <= 15:
@@ -355,10 +228,10 @@ class _Page:
         i = len(self.lines) - 1
         while i >= 0:
             line = self.lines[i]
-            if _TEASER_MARKER.match(line.text) and line.n_words <= 8:
+            if TEASER_MARKER.match(line.text) and line.n_words <= 8:
                 marker = line
                 break
-            if self.edge_reason(line) is not None:
+            if self.edges[i] is not None:
                 i -= 1
                 continue
             prev = self.lines[i - 1] if i > 0 else None
@@ -435,7 +308,7 @@ def _cut_beyond_chrome(page: _Page, reasons: list[str | None]) -> None:
             cut = cut or inner.blanks_before >= page.settings.gap_blank_lines
             if reasons[i] is not None:
                 cut = True
-            elif cut and not page.body_like(line):
+            elif cut and not page.prose[i]:
                 reasons[i] = "outside_body"
 
 
@@ -453,17 +326,32 @@ def guess_lang(lines: list[Line]) -> str | None:
     return ranked[0][0] if clear else None
 
 
-def clean_text(text: str, settings: CleanSettings, title: str | None = None) -> TextCleaning:
-    """Classify every line of a flattened page; return its blocks and the metadata it wrote.
+@dataclass(frozen=True, slots=True)
+class PageLines:
+    """A page's lines with what the rules said of each and the scorer's features.
 
-    ``title`` is the title the reader already knows (None if unknown): a first line equal to it
-    is removed as ``title``; when unknown, a headline-like first line is removed and returned.
+    ``reasons`` are the rules' verdicts (None: kept by the rules); ``features`` has one row a
+    line (``clean_features.FEATURE_NAMES``).
     """
+
+    lines: tuple[Line, ...]
+    reasons: tuple[str | None, ...]
+    features: np.ndarray
+    main: tuple[int, int]
+    title: str | None
+    author: str | None
+    published: datetime | None
+
+
+def classify_lines(text: str, settings: CleanSettings, title: str | None = None) -> PageLines:
+    """Run the rules over every line of a flattened page and compute the scorer's features."""
     lines = split_lines(text)
     if not lines:
-        return TextCleaning(blocks=())
+        return PageLines((), (), np.zeros((0, 0)), (0, -1), None, None, None)
     page = _Page(lines, settings)
     teasers = page.teaser_lines()
+    first_byline = page.main[0] - BYLINE_WINDOW_LINES
+    last_byline = page.main[1] + BYLINE_WINDOW_LINES
     reasons: list[str | None] = []
     found_title: str | None = None
     author: str | None = None
@@ -472,14 +360,18 @@ def clean_text(text: str, settings: CleanSettings, title: str | None = None) -> 
         reason: str | None = None
         if line.index in teasers:
             reason = "teaser"
-        elif line.n_words <= settings.max_byline_words and (byline := parse_byline(line.text)):
+        elif (
+            first_byline <= line.index <= last_byline
+            and line.n_words <= settings.max_byline_words
+            and (byline := parse_byline(line.text))
+        ):
             reason = "byline" if byline.author else "dateline"
             author = author or byline.author
             published = published or byline.published
         elif title is not None and line.index <= page.main[0] and _is_title(line, title):
             reason = "title"
         else:
-            reason = page.edge_reason(line)
+            reason = page.edges[line.index]
             if (
                 reason is None
                 and title is None
@@ -489,11 +381,64 @@ def clean_text(text: str, settings: CleanSettings, title: str | None = None) -> 
                 reason, found_title = "title", line.text
         reasons.append(reason)
     _cut_beyond_chrome(page, reasons)
-    pairs = list(zip(lines, reasons, strict=True))
+    features = line_features(
+        lines,
+        page.main,
+        chrome=[edge is not None for edge in page.edges],
+        headline=[page.headline_like(line) for line in lines],
+        body_like=page.prose,
+    )
+    logger.debug("%d lines, body run %s", len(lines), page.main)
+    return PageLines(
+        tuple(lines), tuple(reasons), features, page.main, found_title, author, published
+    )
+
+
+def score_reasons(page: PageLines, model: LineModel) -> list[str | None]:
+    """The rules' reasons, plus ``low_body_score`` for each line the rules kept that the model
+    scores under its threshold.
+
+    The sentence right after the body run (the article's closing line, short so outside the
+    run) is left to the rules: the benchmark the model learned from rarely shows one apart.
+    """
+    reasons = list(page.reasons)
+    kept = [i for i, reason in enumerate(reasons) if reason is None]
+    probability = model.page_probability(page.features, kept)
+    closing = page.main[1] + 1
+    for i, p in zip(kept, probability.tolist(), strict=True):
+        line = page.lines[i]
+        if i == closing and line.ends_sentence and line.stop_share > 0:
+            continue
+        if p < model.threshold:
+            reasons[i] = "low_body_score"
+    return reasons
+
+
+def clean_text(
+    text: str,
+    settings: CleanSettings,
+    title: str | None = None,
+    *,
+    model: LineModel | None = None,
+    rules_only: bool = False,
+) -> TextCleaning:
+    """Classify every line of a flattened page; return its blocks and the metadata it wrote.
+
+    ``title`` is the title the reader already knows (None if unknown): a first line equal to it
+    is removed as ``title``; when unknown, a headline-like first line is removed and returned.
+    ``model`` is the body scorer (the packaged one when None); ``rules_only`` skips it.
+    """
+    page = classify_lines(text, settings, title)
+    if not page.lines:
+        return TextCleaning(blocks=())
+    if rules_only:
+        reasons = list(page.reasons)
+    else:
+        reasons = score_reasons(page, model if model is not None else packaged_model())
+    pairs = list(zip(page.lines, reasons, strict=True))
     blocks = tuple(Block(line.text, line.start, reason) for line, reason in pairs)
     kept = [line for line, reason in pairs if reason is None]
     lang = guess_lang(kept) if settings.guess_lang else None
-    logger.debug("%d lines, body run %s, %d kept", len(lines), page.main, len(kept))
     return TextCleaning(
-        blocks=blocks, title=found_title, author=author, published=published, lang=lang
+        blocks=blocks, title=page.title, author=page.author, published=page.published, lang=lang
     )

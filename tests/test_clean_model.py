@@ -1,0 +1,93 @@
+"""The packaged body scorer: its file, its numpy inference, and its features."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storytrace.clean import CleanSettings
+from storytrace.clean_features import FEATURE_NAMES, line_features, split_lines, window_mean
+from storytrace.clean_model import context_features, model_from_dict, packaged_model
+from storytrace.clean_text import classify_lines, clean_text
+from storytrace.errors import StorytraceError
+
+from .test_clean_text import PARAGRAPHS, page
+
+
+def test_packaged_model_matches_the_features() -> None:
+    model = packaged_model()
+    assert model.feature_names == FEATURE_NAMES
+    assert 0.0 < model.threshold < 1.0
+    lines = classify_lines(page(*PARAGRAPHS, "Share Tweet Email"), CleanSettings())
+    kept = [i for i, reason in enumerate(lines.reasons) if reason is None]
+    p = model.page_probability(lines.features, kept)
+    assert p.shape == (len(kept),)
+    assert np.all((p >= 0) & (p <= 1))
+
+
+def tree(value_left: float, value_right: float, split: float) -> dict[str, object]:
+    return {
+        "depth": 1,
+        "feature": [0, -2, -2],
+        "threshold": [split, -2.0, -2.0],
+        "left": [1, -1, -1],
+        "right": [2, -1, -1],
+        "value": [0.0, value_left, value_right],
+    }
+
+
+def test_trees_follow_their_splits() -> None:
+    model = model_from_dict(
+        {
+            "name": "t",
+            "kind": "trees",
+            "feature_names": ["a", "b"],
+            "threshold": 0.5,
+            "learning_rate": 0.5,
+            "init": 0.0,
+            "trees": [tree(-2.0, 2.0, 1.0), tree(-1.0, 1.0, 3.0)],
+        }
+    )
+    x = np.array([[0.0, 9.0], [1.0, 9.0], [2.0, 9.0], [4.0, 9.0]])
+    assert model.log_odds(x).tolist() == [-1.5, -1.5, 0.5, 1.5]
+    with pytest.raises(StorytraceError):
+        model.log_odds(np.zeros((1, 3)))
+
+
+def test_logistic_and_unknown_kinds() -> None:
+    model = model_from_dict(
+        {
+            "name": "l",
+            "kind": "logistic",
+            "feature_names": ["a"],
+            "threshold": 0.5,
+            "mean": [1.0],
+            "scale": [2.0],
+            "coef": [4.0],
+            "intercept": -1.0,
+        }
+    )
+    assert model.log_odds(np.array([[3.0]])).tolist() == [3.0]
+    assert model.probability(np.array([[1.0]]))[0] == pytest.approx(1 / (1 + np.e))
+    with pytest.raises(StorytraceError):
+        model_from_dict({"name": "x", "kind": "forest", "feature_names": [], "threshold": 0})
+
+
+def test_features_of_tiny_and_empty_pages() -> None:
+    assert line_features([], (0, -1), [], [], []).shape == (0, len(FEATURE_NAMES))
+    lines = split_lines("One line only.")
+    features = line_features(lines, (0, 0), [False], [False], [False])
+    assert features.shape == (1, len(FEATURE_NAMES))
+    assert np.isfinite(features).all()
+    assert context_features(np.array([0.5]), np.array([3.0])).shape == (1, 8)
+    assert window_mean(np.ones(2), 3).tolist() == pytest.approx([2 / 7, 2 / 7])
+
+
+def test_model_removes_chrome_the_rules_let_through() -> None:
+    menu = "\n".join(["World", "Politics", "Business", "Technology", "Science", "Health"])
+    footer = "\n".join(["About", "Careers", "Advertise with us", "Contact", "Help"])
+    text = "\n".join([menu, *PARAGRAPHS, footer])
+    result = clean_text(text, CleanSettings())
+    assert result.body == "\n\n".join(PARAGRAPHS)
+    rules = clean_text(text, CleanSettings(), rules_only=True)
+    assert len(rules.body) >= len(result.body)
