@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storytrace.byline import looks_like_date, parse_authors, parse_byline, parse_date
 
@@ -104,3 +106,48 @@ def test_agency_and_user_names_are_not_authors(line: str, author: str | None) ->
 
 def test_a_dated_sentence_with_by_is_not_a_byline() -> None:
     assert parse_byline("Published March 3, 2021 by the council") is None
+
+
+@given(
+    day=st.integers(1, 28),
+    month=st.integers(1, 12),
+    year=st.integers(1990, 2030),
+    hour=st.integers(0, 23),
+    minute=st.integers(0, 59),
+    layout=st.sampled_from(
+        [
+            "{d} {M} {y}",
+            "{M} {d}, {y}",
+            "{d} {M}, {y}, {H}:{m}",
+            "{M} {d}, {y} at {h}:{m} {ap}",
+            "{y}-{mm}-{dd}",
+            "{y}-{mm}-{dd}T{H}:{m}:00Z",
+            "{a}, {M} {d}, {y}",
+        ]
+    ),
+)
+def test_the_fast_date_path_agrees_with_dateparser(
+    day: int, month: int, year: int, hour: int, minute: int, layout: str
+) -> None:
+    import calendar
+
+    import dateparser
+
+    from storytrace.byline import DATE_LANGUAGES, DATEPARSER_SETTINGS, _parse_common_date
+
+    text = layout.format(
+        d=day,
+        M=calendar.month_name[month],
+        y=year,
+        H=f"{hour:02d}",
+        m=f"{minute:02d}",
+        h=hour % 12 or 12,
+        ap="am" if hour < 12 else "pm",
+        mm=f"{month:02d}",
+        dd=f"{day:02d}",
+        a=calendar.day_abbr[datetime(year, month, day).weekday()],
+    )
+    fast = _parse_common_date(text)
+    slow = dateparser.parse(text, languages=DATE_LANGUAGES, settings=DATEPARSER_SETTINGS)
+    assert fast is not None and slow is not None
+    assert fast == slow.astimezone(UTC)
