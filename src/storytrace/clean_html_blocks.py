@@ -1,0 +1,435 @@
+"""The page's visible lines, their features, and the block model that re-scores them.
+
+The page is flattened to one line per block-level element (scripts, styles and other hidden
+elements dropped); each line remembers the element it came from, so its tag, its ancestors'
+tags and their class/id tokens can be read. trafilatura's body says which lines it kept; the
+block model (a small tree ensemble trained on the tuning half of the scrapinghub benchmark by
+``train/train_clean_html.py``, shipped as JSON, evaluated here in plain numpy) re-scores every
+line from those features, mostly to drop the furniture that trafilatura keeps: "read more"
+teasers, newsletter boxes, captions and share bars.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .clean_text import STOPWORDS, word_set
+
+MODEL_NAME = "clean_html.blocks.v1"
+
+# Elements whose start and end break a line in the rendered page. A table row is one line,
+# its cells separated by spaces, as trafilatura renders it.
+BLOCK_TAGS = word_set(
+    """address article aside blockquote body br dd details dialog div dl dt fieldset figcaption
+    figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section summary
+    table tbody tfoot thead tr ul caption option select textarea label button"""
+)
+CELL_TAGS = word_set("td th")
+# Elements whose content is never shown as text.
+HIDDEN_TAGS = word_set(
+    "script style noscript template head svg math iframe object embed canvas audio video"
+)
+# The owner tag of a line, one-hot; anything else counts as "other".
+OWNER_TAGS = ("p", "li", "h", "figcaption", "blockquote", "tr", "div", "dd")
+# Ancestor elements that say where a line sits.
+ANCESTOR_TAGS = (
+    ("li", word_set("li")),
+    ("figure", word_set("figure figcaption")),
+    ("chrome", word_set("aside nav footer header form button")),
+    ("article", word_set("article main")),
+    ("table", word_set("table")),
+    ("a", word_set("a")),
+)
+# Class/id token groups: a token equal to a word, or starting with a prefix (4+ letters).
+CLASS_GROUPS: tuple[tuple[str, frozenset[str]], ...] = tuple(
+    (name, word_set(words))
+    for name, words in (
+        ("share", "share sharing social sociallinks sharebar addthis"),
+        ("related", "related recommend recommended more also popular trending teaser promo read"),
+        ("newsletter", "newsletter subscribe subscription signup sign cta optin"),
+        ("caption", "caption credit photo image img media figure gallery video"),
+        ("footer", "footer copyright disclaimer legal bottom"),
+        ("comment", "comment comments reply disqus"),
+        ("sidebar", "sidebar aside rail widget side"),
+        ("nav", "nav navigation menu breadcrumb breadcrumbs header masthead"),
+        ("ad", "ad ads advert advertisement sponsor sponsored banner outbrain taboola dfp"),
+        ("meta", "byline author date time meta dateline timestamp published info"),
+        ("tags", "tag tags topic topics category categories keywords"),
+        ("body", "article body content story post entry text articlebody main"),
+    )
+)
+_GROUP_PATTERNS = tuple(
+    re.compile(
+        "|".join(
+            [f"{w}$" for w in sorted(words) if len(w) < 4]
+            + [w for w in sorted(words) if len(w) >= 4]
+        )
+    )
+    for _, words in CLASS_GROUPS
+)
+_CLASS_SPLIT = re.compile(r"[^a-z]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_WORD = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
+_UPPER = re.compile(r"[A-Z]")
+_PUNCT = re.compile(r"[,.;:!?]")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+_CALL = re.compile(
+    r"\b(?:read|see|click|tap|sign|subscribe|download|get|follow|watch|listen|don't|more)\b",
+    re.IGNORECASE,
+)
+NEAR_LEVELS = 4
+
+
+@dataclass(slots=True)
+class PageLine:
+    """A visible line of the page, with the element it came from (the block that owns its
+    first text) and its share of non-space characters inside links."""
+
+    text: str
+    start: int
+    owner: Any
+    link_chars: int
+    chars: int
+
+
+def flatten(root: Any) -> tuple[str, list[PageLine]]:
+    """The page's visible text, one block-level element a line, and its lines.
+
+    Whitespace is collapsed as a browser does: newlines in the source do not break lines.
+    """
+    lines: list[PageLine] = []
+    chunks: list[str] = []
+    state: dict[str, Any] = {"owner": None, "link": 0, "chars": 0}
+    position = 0
+
+    def add(text: str, owner: Any, in_link: bool) -> None:
+        if not text:
+            return
+        if state["owner"] is None and not text.isspace():
+            state["owner"] = owner
+        chunks.append(text)
+        if in_link:
+            state["link"] += len(text) - text.count(" ")
+
+    def end_line() -> None:
+        nonlocal position
+        if chunks:
+            text = " ".join("".join(chunks).split())
+            if text:
+                chars = len(text) - text.count(" ")
+                lines.append(
+                    PageLine(text, position, state["owner"], min(state["link"], chars), chars)
+                )
+                position += len(text) + 1
+            chunks.clear()
+        state["owner"] = None
+        state["link"] = 0
+
+    owners: list[Any] = [root]
+    links = 0
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        element, closing = stack.pop()
+        tag = element.tag.lower() if isinstance(element.tag, str) else None
+        if closing:
+            if tag in BLOCK_TAGS:
+                end_line()
+                owners.pop()
+            elif tag == "a":
+                links -= 1
+            if element.tail:
+                add(element.tail, owners[-1], links > 0)
+            continue
+        if tag is None or tag in HIDDEN_TAGS:
+            if element.tail and element is not root:
+                add(element.tail, owners[-1], links > 0)
+            continue
+        if tag in BLOCK_TAGS:
+            end_line()
+            owners.append(element)
+        elif tag == "a":
+            links += 1
+        elif tag in CELL_TAGS:
+            chunks.append(" ")
+        if element.text:
+            add(element.text, owners[-1], links > 0)
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+    end_line()
+    return "\n".join(line.text for line in lines), lines
+
+
+def words_of(text: str) -> str:
+    """The casefolded words of ``text`` joined by single spaces, for comparing texts."""
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def in_body(lines: list[PageLine], body_lines: list[str]) -> list[bool]:
+    """Which page lines are in a body.
+
+    A line is in the body when its words equal those of a body line not matched yet (so a
+    paragraph repeated lower on the page, in a teaser list, is not in the body twice), or,
+    with four words or more, when they occur inside the body's words; a shorter line must be
+    a whole body line, so a "Share" button is not kept because "share prices" is.
+    """
+    unmatched: dict[str, int] = {}
+    for body_line in body_lines:
+        words = words_of(body_line)
+        unmatched[words] = unmatched.get(words, 0) + 1
+    body_words = f" {' '.join(unmatched)} "
+    found = []
+    for line in lines:
+        words = words_of(line.text)
+        hit = False
+        if unmatched.get(words, 0) > 0:
+            unmatched[words] -= 1
+            hit = True
+        elif words.count(" ") >= 3:
+            hit = f" {words} " in body_words
+        found.append(bool(words) and hit)
+    return found
+
+
+def _class_mask(element: Any, masks: dict[str, int]) -> int:
+    """Bit ``g`` set when the element's class/id/itemprop has a token of ``CLASS_GROUPS[g]``:
+    the token is one of the group's words or starts with one of four letters or more."""
+    value = (
+        f"{element.get('class') or ''} {element.get('id') or ''} {element.get('itemprop') or ''}"
+    )
+    mask = 0
+    for token in _CLASS_SPLIT.split(_CAMEL.sub(" ", value).lower()):
+        if not token:
+            continue
+        if token not in masks:
+            masks[token] = sum(1 << g for g, p in enumerate(_GROUP_PATTERNS) if p.match(token))
+        mask |= masks[token]
+    return mask
+
+
+def _bits(mask: int) -> list[float]:
+    return [float(mask >> g & 1) for g in range(len(CLASS_GROUPS))]
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where an element sits: ANCESTOR_TAGS bits of itself and its ancestors, the class
+    masks of itself and its nearest ancestors (nearest first), the masks above OR-ed, depth."""
+
+    tags: int
+    near: tuple[int, ...]
+    far: int
+    depth: int
+
+
+def _place(element: Any, places: dict[Any, _Place], masks: dict[str, int]) -> _Place:
+    """The element's place, computed down from the nearest ancestor already known."""
+    path = []
+    while element is not None and element not in places:
+        path.append(element)
+        element = element.getparent()
+    place = places[element] if element is not None else _Place(0, (), 0, 0)
+    for current in reversed(path):
+        tag = current.tag.lower() if isinstance(current.tag, str) else ""
+        bits = sum(1 << i for i, (_, names) in enumerate(ANCESTOR_TAGS) if tag in names)
+        dropped = place.near[NEAR_LEVELS - 1] if len(place.near) >= NEAR_LEVELS else 0
+        place = _Place(
+            place.tags | bits,
+            (_class_mask(current, masks), *place.near[: NEAR_LEVELS - 1]),
+            place.far | dropped,
+            place.depth + 1,
+        )
+        places[current] = place
+    return place
+
+
+def _context(
+    owner: Any, seen: dict[Any, list[float]], places: dict[Any, _Place], masks: dict[str, int]
+) -> list[float]:
+    """Features of a line's place in the tree: its owner tag, ancestor tags, class groups
+    of its nearest ``NEAR_LEVELS`` ancestors (itself included) and of those above."""
+    if owner in seen:
+        return seen[owner]
+    tag = owner.tag.lower() if isinstance(owner.tag, str) else ""
+    tag = "h" if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() else tag
+    place = _place(owner, places, masks)
+    near = 0
+    for mask in place.near:
+        near |= mask
+    features = [float(tag == name) for name in OWNER_TAGS]
+    features += [float(place.tags >> i & 1) for i in range(len(ANCESTOR_TAGS))]
+    features += _bits(near) + _bits(place.far)
+    features.append(math.log1p(place.depth))
+    seen[owner] = features
+    return features
+
+
+def line_features(
+    lines: list[PageLine], kept: list[bool], title: str | None, only: list[int] | None = None
+) -> NDArray[Any]:
+    """One row of features per line (or per line of ``only``, by index); ``kept`` is
+    trafilatura's verdict on each line."""
+    n = len(lines)
+    kept_at = [i for i, k in enumerate(kept) if k]
+    first, last = (kept_at[0], kept_at[-1]) if kept_at else (n, -1)
+    title_words = set(words_of(title).split()) if title else set()
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line.text] = counts.get(line.text, 0) + 1
+    seen: dict[Any, list[float]] = {}
+    places: dict[Any, _Place] = {}
+    masks: dict[str, int] = {}
+    rows = []
+    nearest = _distance_to_kept(kept)
+    for i in range(n) if only is None else only:
+        line = lines[i]
+        tokens = _WORD.findall(line.text)
+        lowered = [t.casefold() for t in tokens]
+        n_words = len(tokens)
+        letters = len(_LETTER.findall(line.text))
+        row = [
+            float(kept[i]),
+            float(i > 0 and kept[i - 1]),
+            float(i + 1 < n and kept[i + 1]),
+            math.log1p(n_words),
+            line.link_chars / line.chars if line.chars else 0.0,
+            float(bool(_SENTENCE_END.search(line.text))),
+            sum(t in STOPWORDS for t in lowered) / n_words if n_words else 0.0,
+            len(_UPPER.findall(line.text)) / letters if letters else 0.0,
+            len(_PUNCT.findall(line.text)) / n_words if n_words else 0.0,
+            sum(t.isdigit() for t in tokens) / n_words if n_words else 0.0,
+            i / n,
+            float(i < first),
+            float(i > last),
+            math.log1p(nearest[i]),
+            len(set(lowered) & title_words) / n_words if n_words else 0.0,
+            float(counts[line.text] > 1),
+            float(bool(_CALL.search(line.text)) and n_words <= 12),
+        ]
+        row += _context(line.owner, seen, places, masks)
+        rows.append(row)
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+
+
+def _distance_to_kept(kept: list[bool]) -> list[int]:
+    """For each line, how many lines away the nearest kept line is (len(kept) if none)."""
+    n = len(kept)
+    distance = [n] * n
+    last = -n
+    for i in range(n):
+        if kept[i]:
+            last = i
+        distance[i] = i - last
+    last = 2 * n
+    for i in range(n - 1, -1, -1):
+        if kept[i]:
+            last = i
+        distance[i] = min(distance[i], last - i, n)
+    return distance
+
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "kept",
+    "prev_kept",
+    "next_kept",
+    "log_words",
+    "link_share",
+    "ends_sentence",
+    "stop_share",
+    "upper_share",
+    "punct_per_word",
+    "digit_share",
+    "position",
+    "before_body",
+    "after_body",
+    "log_distance",
+    "title_share",
+    "repeated",
+    "call_to_action",
+    *(f"owner_{t}" for t in OWNER_TAGS),
+    *(f"in_{name}" for name, _ in ANCESTOR_TAGS),
+    *(f"near_{name}" for name, _ in CLASS_GROUPS),
+    *(f"far_{name}" for name, _ in CLASS_GROUPS),
+    "log_depth",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BlockModel:
+    """A tree ensemble as flat arrays: for tree ``t``, node ``k`` at ``offsets[t] + k`` tests
+    ``x[feature] <= threshold`` and goes to ``left``/``right`` (-1 marks a leaf with
+    ``value``); the score is ``base + rate * sum(leaf values)``, a logit."""
+
+    name: str
+    features: tuple[str, ...]
+    base: float
+    rate: float
+    threshold: float
+    offsets: NDArray[Any]
+    feature: NDArray[Any]
+    split: NDArray[Any]
+    left: NDArray[Any]
+    right: NDArray[Any]
+    value: NDArray[Any]
+
+    def logits(self, x: NDArray[Any]) -> NDArray[Any]:
+        """All trees at once: one step down every tree per round, until all reach leaves."""
+        rows = np.arange(len(x))[:, None]
+        node = np.broadcast_to(self.offsets, (len(x), len(self.offsets))).copy()
+        while True:
+            inner = self.left[node] >= 0
+            if not inner.any():
+                break
+            go_left = x[rows, self.feature[node]] <= self.split[node]
+            child = np.where(go_left, self.left[node], self.right[node]) + self.offsets
+            node = np.where(inner, child, node)
+        total: NDArray[Any] = self.base + self.rate * self.value[node].sum(axis=1)
+        return total
+
+    def keep(self, x: NDArray[Any]) -> NDArray[Any]:
+        return self.logits(x) >= self.threshold
+
+
+def model_from_json(data: dict[str, Any]) -> BlockModel:
+    trees = data["trees"]
+    sizes = [len(t["feature"]) for t in trees]
+    offsets = np.cumsum([0, *sizes[:-1]]).astype(np.int64)
+
+    def cat(key: str, dtype: Any) -> NDArray[Any]:
+        return np.concatenate([np.asarray(t[key], dtype=dtype) for t in trees])
+
+    return BlockModel(
+        name=data["name"],
+        features=tuple(data["features"]),
+        base=float(data["base"]),
+        rate=float(data["rate"]),
+        threshold=float(data["threshold"]),
+        offsets=offsets,
+        feature=cat("feature", np.int64),
+        split=cat("threshold", np.float64),
+        left=cat("left", np.int64),
+        right=cat("right", np.int64),
+        value=cat("value", np.float64),
+    )
+
+
+@cache
+def load_model() -> BlockModel | None:
+    """The packaged block model, or None when it is absent or was built for other features."""
+    try:
+        text = resources.files("storytrace").joinpath("data/clean_html_model.json").read_text()
+    except FileNotFoundError:
+        return None
+    model = model_from_json(json.loads(text))
+    if model.features != FEATURE_NAMES:
+        return None
+    return model
