@@ -20,8 +20,8 @@ from storytrace.model import Article
 from .conftest import REPO
 
 DATA = REPO.parent / "shared" / "data" / "scrapinghub-aeb"
-HTML_FLOOR_F1 = 0.93
-TEXT_FLOOR_F1 = 0.80
+HTML_FLOOR_F1 = 0.93  # measured 0.963 on these pages (2026-11-23)
+TEXT_FLOOR_F1 = 0.88  # measured 0.911 on these pages (2026-11-23)
 
 pytestmark = [
     pytest.mark.slow,
