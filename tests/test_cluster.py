@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from storytrace.cluster import ClusterSettings, assign_stories
+from storytrace.cluster import ClusterSettings, StoryIndex, assign_stories
 from storytrace.model import Article, Passage, ReuseLink
 from storytrace.reuse import MemoryFingerprintIndex, find_reuse
 from storytrace.segment import segment
@@ -177,3 +177,54 @@ def test_seed_articles_share_one_story_apart_from_unrelated_ones() -> None:
         result = assign_stories(list(articles.values()), {}, articles, given_links)
         assert result["000"] == result["001"]
         assert len({result["000"], result["match-a"], result["flood-a"]}) == 3
+
+
+def test_streaming_index_keeps_ids_across_batches_and_agrees_with_one_call() -> None:
+    articles = [
+        _article("flood-a", FLOOD_1, DAY),
+        _article("match-a", MATCH_1, DAY + timedelta(hours=1)),
+        _article("flood-b", FLOOD_2, DAY + timedelta(hours=5)),
+        _article("match-b", MATCH_2, DAY + timedelta(hours=6)),
+        _article("vote", ELECTION, DAY + timedelta(hours=7)),
+    ]
+    index = StoryIndex()
+    first = index.add(articles[:2])
+    assert first == {"flood-a": "sflood-a", "match-a": "smatch-a"}
+    later = index.add(articles[2:] + articles[:1])  # a known article keeps its story
+    assert later == {
+        "flood-a": "sflood-a",
+        "flood-b": "sflood-a",
+        "match-b": "smatch-a",
+        "vote": "svote",
+    }
+    one_call = assign_stories(articles, {}, _by_id(*articles), [])
+    assert one_call == first | later
+    assert StoryIndex().add(list(reversed(articles))) == one_call  # same order, same answer
+
+
+def test_streaming_index_evicts_stories_idle_for_longer_than_the_window() -> None:
+    index = StoryIndex(ClusterSettings(window_days=30))
+    index.add([_article("flood-a", FLOOD_1, DAY), _article("match-a", MATCH_1, DAY)])
+    assert (index.active_stories, index.active_articles) == (2, 2)
+    index.add([_article("match-b", MATCH_2, DAY + timedelta(days=25))])
+    assert index.add([_article("vote", ELECTION, DAY + timedelta(days=40))]) == {"vote": "svote"}
+    # Before the next batch, the flood story (idle for 40 days) is evicted, the match story
+    # (active 15 days ago) is not; a late article on the flood starts a new story.
+    late = index.add([_article("flood-b", FLOOD_2, DAY + timedelta(days=41))])
+    assert late == {"flood-b": "sflood-b"}
+    assert index.story_of("flood-a") is None
+    assert index.story_of("match-b") == "smatch-a"
+    assert (index.active_stories, index.active_articles) == (3, 4)
+
+
+def test_streaming_index_caps_active_articles_and_avoids_taken_ids() -> None:
+    index = StoryIndex(
+        ClusterSettings(max_active_articles=1), story_exists={"sflood-a"}.__contains__
+    )
+    assert index.add([_article("flood-a", FLOOD_1)]) == {"flood-a": "sflood-a-2"}
+    index.add([_article("match-a", MATCH_1)])
+    index.add([_article("vote", ELECTION)])
+    # Before the last batch only the most recently active story fitted under the cap.
+    assert index.active_articles == 2
+    assert index.story_of("flood-a") is None
+    assert (index.story_of("match-a"), index.story_of("vote")) == ("smatch-a", "svote")
