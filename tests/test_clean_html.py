@@ -10,8 +10,16 @@ from pathlib import Path
 import pytest
 
 from storytrace.clean import CleanSettings, clean
-from storytrace.clean_html import HtmlCleanSettings, clean_html, parse_html, visible_text
+from storytrace.clean_html import (
+    HtmlCleanSettings,
+    clean_html,
+    compose,
+    parse_html,
+    visible_text,
+)
 from storytrace.clean_html_blocks import FEATURE_NAMES, load_model
+from storytrace.clean_html_flatten import body_index, flatten
+from storytrace.clean_html_meta import ld_body, page_meta
 from storytrace.model import Article
 
 DATA = Path(__file__).resolve().parent / "data" / "clean"
@@ -171,3 +179,44 @@ def test_packaged_model_matches_the_features() -> None:
     model = load_model()
     assert model is not None
     assert model.features == FEATURE_NAMES
+
+
+def test_json_ld_article_body_is_read() -> None:
+    root = parse_html(
+        '<html><head><script type="application/ld+json">'
+        '{"@graph": [{"@type": "NewsArticle", "articleBody": "Short."},'
+        ' {"@type": "NewsArticle", "articleBody": "The ferry <b>sailed</b> again &amp; on."}]}'
+        '</script><script type="application/ld+json">{not json</script></head>'
+        "<body><p>x</p></body></html>"
+    )
+    assert " ".join(ld_body(root).split()) == "The ferry sailed again & on."
+    assert ld_body(parse_html("<html><body><p>x</p></body></html>")) == ""
+
+
+def test_metadata_without_trafilatura_metadata_pass() -> None:
+    root = parse_html((DATA / "page.html").read_text("utf-8"))
+    meta = page_meta(root, None)
+    assert meta.title == "Ferry service to the islands resumes after strike"
+    assert meta.author == "Tom Alvarez"
+    assert meta.published == datetime(2022, 6, 14, 9, 30, tzinfo=timezone(timedelta(hours=1)))
+
+
+def test_compose_adds_back_lines_after_their_anchor() -> None:
+    root = parse_html(
+        "<html><body><p>Alpha beta gamma delta one.</p><p>Missed line here.</p>"
+        "<p>Alpha beta gamma delta two.</p><p>Menu</p></body></html>"
+    )
+    _, lines = flatten(root)
+    body = ["Alpha beta gamma delta one.", "Alpha beta gamma delta two."]
+    index = body_index(lines, body)
+    assert index == [0, -1, 1, -1]
+    keep = [True, True, True, False]
+    blocks = compose(body, lines, index, keep, None)
+    assert [b.text for b in blocks if b.reason is None] == [
+        "Alpha beta gamma delta one.",
+        "Missed line here.",
+        "Alpha beta gamma delta two.",
+    ]
+    added = next(b for b in blocks if b.text == "Missed line here.")
+    assert added.start == lines[1].start
+    assert [(b.text, b.reason) for b in blocks if b.reason] == [("Menu", "html_boilerplate")]

@@ -2,13 +2,16 @@
 
 trafilatura is the base because its extraction is measured against peers on annotated pages.
 The page's visible text is flattened with lxml (one block-level element a line, scripts and
-styles dropped; see ``clean_html_blocks``). trafilatura runs in its fast, recall-oriented mode
+styles dropped; see ``clean_html_flatten``). trafilatura runs in its fast, recall-oriented mode
 (``favor_recall``, no fallback extractors: on the scrapinghub benchmark's tuning half it scores
 higher than its default and runs faster), its body marks the lines it kept, and the packaged
-block model re-scores every line from its text, its tag path, its class/id tokens and its place
-relative to trafilatura's body. The kept lines, in page order, are the body; every other line
-is kept on record as removed, with ``html_boilerplate`` when trafilatura left it out and
-``html_block_model`` when trafilatura kept it and the model did not. When trafilatura finds
+block model (``clean_html_blocks``) re-scores every line from its text, its tag path, its
+class/id tokens, its place relative to trafilatura's body and its overlap with the body the
+page declares in its JSON-LD (``articleBody``). The kept lines, in page order, are the body;
+every other line is kept on record as removed, with ``html_boilerplate`` when trafilatura left
+it out and ``html_block_model`` when trafilatura kept it and the model did not. (The model may
+carry a second threshold to add back lines trafilatura left out; the shipped one has none: no
+such threshold beat adding nothing out of fold on the tuning half.) When trafilatura finds
 nothing, or too little (a feed entry fragment is not a page), the flattened text goes through
 the same line/block model as flattened text input instead.
 
@@ -17,9 +20,9 @@ Hostile input gives a clear result, never an exception: HTML longer than
 parsed, pages without a body or with frames only give an empty body, and the bytes were already
 decoded by ``clean.decode``, so a wrong ``<meta charset>`` is ignored (the parser is told UTF-8).
 
-Dates come from the page's own metadata or markup (trafilatura, then htmldate) with htmldate's
-extensive search off: that search would take any date-like string, a copyright year included,
-and a guessed date is worse than none.
+Title, author and date are trafilatura's, computed apart from its extraction and only for
+those fields (``clean_html_meta``); dates come from the page's own metadata or markup with
+htmldate's extensive search off: a guessed date (a copyright year) is worse than none.
 """
 
 from __future__ import annotations
@@ -27,15 +30,15 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import htmldate
 import lxml.html
 import trafilatura
 from lxml import etree
 
-from .clean_html_blocks import PageLine, flatten, in_body, line_features, load_model, words_of
+from .clean_html_blocks import line_features, load_model
+from .clean_html_flatten import PageLine, body_index, flatten, words_of
+from .clean_html_meta import ld_body, page_meta
 from .clean_text import Block, TextCleaning, clean_text, guess_lang, split_lines
 
 if TYPE_CHECKING:
@@ -43,12 +46,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
-DATE_PARAMS: dict[str, Any] = {
-    "extensive_search": False,
-    "original_date": True,
-    "outputformat": DATE_FORMAT,
-}
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
 
 
@@ -66,6 +63,17 @@ class HtmlCleanSettings:
     use_block_model: bool = True
 
 
+# Every element is an lxml.html HtmlElement, as trafilatura requires, chosen in C: lxml.html's
+# own lookup (forms and inputs get their own classes, which nothing here uses) is a Python
+# call for each element touched, a tenth of the time of a page.
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
 def parse_html(html: str) -> Any | None:
     """The lxml tree of ``html``, or None when nothing parses (empty or binary junk)."""
     if not html.strip():
@@ -77,6 +85,7 @@ def parse_html(html: str) -> Any | None:
         collect_ids=False,
         default_doctype=False,
     )
+    parser.set_element_class_lookup(_LOOKUP)
     try:
         root = etree.fromstring(html.encode("utf-8", "replace"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
@@ -88,21 +97,6 @@ def parse_html(html: str) -> Any | None:
 def visible_text(root: Any) -> str:
     """The page's visible text, one block-level element a line, whitespace collapsed."""
     return flatten(root)[0]
-
-
-def _parse_date(value: str | None) -> datetime | None:
-    """An htmldate/trafilatura date string as an aware datetime (naive means UTC)."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            parsed = datetime.strptime(value, DATE_FORMAT)
-        except ValueError:
-            logger.debug("date %r not understood", value)
-            return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _page_lang(root: Any) -> str | None:
@@ -127,62 +121,59 @@ def extract(root: Any, url: str | None, favor_precision: bool = False) -> Any | 
             fast=not favor_precision,
             favor_recall=not favor_precision,
             favor_precision=favor_precision,
-            with_metadata=True,
+            with_metadata=False,
             include_comments=False,
             deduplicate=False,
-            date_extraction_params=DATE_PARAMS,
         )
     except (ValueError, TypeError, LookupError, RecursionError, etree.LxmlError) as exc:
         logger.warning("trafilatura failed on %s: %s", url or "page", exc)
         return None
 
 
-def _find_date(root: Any, url: str | None) -> datetime | None:
-    try:
-        found = htmldate.find_date(root, url=url, **DATE_PARAMS)
-    except (ValueError, TypeError, RecursionError) as exc:
-        logger.debug("htmldate failed on %s: %s", url or "page", exc)
-        found = None
-    return _parse_date(found)
-
-
 def compose(
     body_lines: list[str],
     lines: list[PageLine],
-    kept: list[bool],
+    index: list[int],
     keep: list[bool],
     title_words: str | None,
 ) -> list[Block]:
-    """trafilatura's body lines less those the block model rejects, then the rest on record.
+    """trafilatura's body lines less those the block model rejects, plus those it adds back,
+    then the rest of the page on record.
 
-    ``kept`` is trafilatura's verdict on each page line and ``keep`` the model's. A body line
-    goes when its words are those of a page line that trafilatura kept and the model rejects
-    (removed as ``html_block_model``, with that line's offset); a first body line repeating the
-    title goes too (the body starts after the headline), and page lines repeating it are
-    removed as ``title``. Other page lines trafilatura left out are removed as
+    ``index`` gives, for each page line, the body line trafilatura has it in (-1: none), and
+    ``keep`` the model's verdict. A body line goes when its words are those of a page line
+    that trafilatura kept and the model rejects (removed as ``html_block_model``, with that
+    line's offset); a first body line repeating the title goes too (the body starts after the
+    headline), and page lines repeating it are removed as ``title``. A page line trafilatura
+    left out and the model keeps joins the body after the body line of the nearest kept page
+    line above it (before the body when there is none); the others are removed as
     ``html_boilerplate``. Body lines keep trafilatura's text, which has no offset in the
-    flattened page.
+    flattened page; lines added back keep theirs.
     """
     rejected: dict[str, list[PageLine]] = {}
+    added: dict[int, list[Block]] = {}
     blocks: list[Block] = []
-    for line, by_trafilatura, by_model in zip(lines, kept, keep, strict=True):
-        words = words_of(line.text)
+    anchor = -1
+    for line, at, by_model in zip(lines, index, keep, strict=True):
+        words = line.words
+        anchor = max(anchor, at)
         if title_words and words == title_words:
             blocks.append(Block(line.text, line.start, "title"))
-        elif by_trafilatura and not by_model:
+        elif at >= 0 and not by_model:
             rejected.setdefault(words, []).append(line)
-        elif not by_trafilatura:
+        elif at < 0 and by_model:
+            added.setdefault(anchor, []).append(Block(line.text, line.start, None))
+        elif at < 0:
             blocks.append(Block(line.text, line.start, "html_boilerplate"))
-    body: list[Block] = []
-    for index, text in enumerate(body_lines):
+    body: list[Block] = list(added.get(-1, ()))
+    for k, text in enumerate(body_lines):
         words = words_of(text)
         if rejected.get(words):
             line = rejected[words].pop(0)
             body.append(Block(line.text, line.start, "html_block_model"))
-        elif index == 0 and title_words and words == title_words:
-            continue
-        else:
+        elif not (k == 0 and title_words and words == title_words):
             body.append(Block(text, None, None))
+        body += added.get(k, ())
     return body + blocks
 
 
@@ -210,13 +201,10 @@ def clean_html(
     if root is None:
         return clean_text("", settings, title=title)
     flat, lines = flatten(root)
+    meta = page_meta(root, url)
     document = extract(root, url, settings.favor_precision)
     text = (document.text or "") if document is not None else ""
-    meta_title = (document.title or None) if document is not None else None
-    meta_author = (document.author or None) if document is not None else None
-    published = _parse_date(document.date) if document is not None else None
-    if published is None:
-        published = _find_date(root, url)
+    meta_title, meta_author, published = meta.title, meta.author, meta.published
     lang = _page_lang(root)
 
     if len(text) < settings.min_html_body_chars:
@@ -233,16 +221,18 @@ def clean_html(
     known_title = title or meta_title
     title_words = words_of(known_title) if known_title else None
     body_lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
-    kept = in_body(lines, body_lines)
+    index = body_index(lines, body_lines)
+    kept = [at >= 0 for at in index]
     model = load_model() if html_settings.use_block_model else None
     keep = list(kept)
-    scored = [i for i, by_trafilatura in enumerate(kept) if by_trafilatura]
+    # Without an add threshold only trafilatura's lines are scored: the rest stay out.
+    scored = [i for i, k in enumerate(kept) if k or (model is not None and model.add)]
     if model is not None and scored:
-        # Only trafilatura's lines can be dropped; the rest are removed whatever the model says.
-        verdicts = model.keep(line_features(lines, kept, known_title, only=scored))
+        features = line_features(lines, kept, known_title, only=scored, reference=ld_body(root))
+        verdicts = model.keep(features, [kept[i] for i in scored])
         for i, verdict in zip(scored, verdicts, strict=True):
-            keep[i] = bool(verdict)
-    blocks = compose(body_lines, lines, kept, keep, title_words)
+            keep[i] = verdict
+    blocks = compose(body_lines, lines, index, keep, title_words)
     body = "\n".join(b.text for b in blocks if b.reason is None)
     if lang is None and settings.guess_lang:
         lang = guess_lang(split_lines(body))

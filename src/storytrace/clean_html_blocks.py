@@ -1,8 +1,9 @@
-"""The page's visible lines, their features, and the block model that re-scores them.
+"""The features of the page's visible lines, and the block model that re-scores them.
 
-The page is flattened to one line per block-level element (scripts, styles and other hidden
-elements dropped); each line remembers the element it came from, so its tag, its ancestors'
-tags and their class/id tokens can be read. trafilatura's body says which lines it kept; the
+The page is flattened to one line per block-level element (``clean_html_flatten``); each line
+remembers the element it came from, so its tag, its ancestors' tags and their class/id tokens
+(and ``itemprop="articleBody"``) can be read, and the body the page declares in its JSON-LD
+is compared with it. trafilatura's body says which lines it kept; the
 block model (a small tree ensemble trained on the tuning half of the scrapinghub benchmark by
 ``train/train_clean_html.py``, shipped as JSON, evaluated here in plain numpy) re-scores every
 line from those features, mostly to drop the furniture that trafilatura keeps: "read more"
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -22,22 +23,24 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .clean_html_flatten import PageLine, flatten, in_body, words_of
 from .clean_text import STOPWORDS, word_set
 
-MODEL_NAME = "clean_html.blocks.v1"
+__all__ = [
+    "FEATURE_NAMES",
+    "BlockModel",
+    "BlockModels",
+    "PageLine",
+    "flatten",
+    "in_body",
+    "line_features",
+    "load_model",
+    "model_from_json",
+    "words_of",
+]
 
-# Elements whose start and end break a line in the rendered page. A table row is one line,
-# its cells separated by spaces, as trafilatura renders it.
-BLOCK_TAGS = word_set(
-    """address article aside blockquote body br dd details dialog div dl dt fieldset figcaption
-    figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section summary
-    table tbody tfoot thead tr ul caption option select textarea label button"""
-)
-CELL_TAGS = word_set("td th")
-# Elements whose content is never shown as text.
-HIDDEN_TAGS = word_set(
-    "script style noscript template head svg math iframe object embed canvas audio video"
-)
+MODEL_NAME = "clean_html.blocks.v2"
+
 # The owner tag of a line, one-hot; anything else counts as "other".
 OWNER_TAGS = ("p", "li", "h", "figcaption", "blockquote", "tr", "div", "dd")
 # Ancestor elements that say where a line sits.
@@ -90,116 +93,6 @@ _CALL = re.compile(
 NEAR_LEVELS = 4
 
 
-@dataclass(slots=True)
-class PageLine:
-    """A visible line of the page, with the element it came from (the block that owns its
-    first text) and its share of non-space characters inside links."""
-
-    text: str
-    start: int
-    owner: Any
-    link_chars: int
-    chars: int
-
-
-def flatten(root: Any) -> tuple[str, list[PageLine]]:
-    """The page's visible text, one block-level element a line, and its lines.
-
-    Whitespace is collapsed as a browser does: newlines in the source do not break lines.
-    """
-    lines: list[PageLine] = []
-    chunks: list[str] = []
-    state: dict[str, Any] = {"owner": None, "link": 0, "chars": 0}
-    position = 0
-
-    def add(text: str, owner: Any, in_link: bool) -> None:
-        if not text:
-            return
-        if state["owner"] is None and not text.isspace():
-            state["owner"] = owner
-        chunks.append(text)
-        if in_link:
-            state["link"] += len(text) - text.count(" ")
-
-    def end_line() -> None:
-        nonlocal position
-        if chunks:
-            text = " ".join("".join(chunks).split())
-            if text:
-                chars = len(text) - text.count(" ")
-                lines.append(
-                    PageLine(text, position, state["owner"], min(state["link"], chars), chars)
-                )
-                position += len(text) + 1
-            chunks.clear()
-        state["owner"] = None
-        state["link"] = 0
-
-    owners: list[Any] = [root]
-    links = 0
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        element, closing = stack.pop()
-        tag = element.tag.lower() if isinstance(element.tag, str) else None
-        if closing:
-            if tag in BLOCK_TAGS:
-                end_line()
-                owners.pop()
-            elif tag == "a":
-                links -= 1
-            if element.tail:
-                add(element.tail, owners[-1], links > 0)
-            continue
-        if tag is None or tag in HIDDEN_TAGS:
-            if element.tail and element is not root:
-                add(element.tail, owners[-1], links > 0)
-            continue
-        if tag in BLOCK_TAGS:
-            end_line()
-            owners.append(element)
-        elif tag == "a":
-            links += 1
-        elif tag in CELL_TAGS:
-            chunks.append(" ")
-        if element.text:
-            add(element.text, owners[-1], links > 0)
-        stack.append((element, True))
-        stack.extend((child, False) for child in reversed(element))
-    end_line()
-    return "\n".join(line.text for line in lines), lines
-
-
-def words_of(text: str) -> str:
-    """The casefolded words of ``text`` joined by single spaces, for comparing texts."""
-    return " ".join(_WORD.findall(text.casefold()))
-
-
-def in_body(lines: list[PageLine], body_lines: list[str]) -> list[bool]:
-    """Which page lines are in a body.
-
-    A line is in the body when its words equal those of a body line not matched yet (so a
-    paragraph repeated lower on the page, in a teaser list, is not in the body twice), or,
-    with four words or more, when they occur inside the body's words; a shorter line must be
-    a whole body line, so a "Share" button is not kept because "share prices" is.
-    """
-    unmatched: dict[str, int] = {}
-    for body_line in body_lines:
-        words = words_of(body_line)
-        unmatched[words] = unmatched.get(words, 0) + 1
-    body_words = f" {' '.join(unmatched)} "
-    found = []
-    for line in lines:
-        words = words_of(line.text)
-        hit = False
-        if unmatched.get(words, 0) > 0:
-            unmatched[words] -= 1
-            hit = True
-        elif words.count(" ") >= 3:
-            hit = f" {words} " in body_words
-        found.append(bool(words) and hit)
-    return found
-
-
 def _class_mask(element: Any, masks: dict[str, int]) -> int:
     """Bit ``g`` set when the element's class/id/itemprop has a token of ``CLASS_GROUPS[g]``:
     the token is one of the group's words or starts with one of four letters or more."""
@@ -241,6 +134,8 @@ def _place(element: Any, places: dict[Any, _Place], masks: dict[str, int]) -> _P
     for current in reversed(path):
         tag = current.tag.lower() if isinstance(current.tag, str) else ""
         bits = sum(1 << i for i, (_, names) in enumerate(ANCESTOR_TAGS) if tag in names)
+        if current.get("itemprop") == "articleBody":
+            bits |= 1 << len(ANCESTOR_TAGS)
         dropped = place.near[NEAR_LEVELS - 1] if len(place.near) >= NEAR_LEVELS else 0
         place = _Place(
             place.tags | bits,
@@ -266,20 +161,59 @@ def _context(
     for mask in place.near:
         near |= mask
     features = [float(tag == name) for name in OWNER_TAGS]
-    features += [float(place.tags >> i & 1) for i in range(len(ANCESTOR_TAGS))]
+    features += [float(place.tags >> i & 1) for i in range(len(ANCESTOR_TAGS) + 1)]
     features += _bits(near) + _bits(place.far)
     features.append(math.log1p(place.depth))
     seen[owner] = features
     return features
 
 
+class _Reference:
+    """A body the page declares (its JSON-LD ``articleBody``), to compare lines with."""
+
+    def __init__(self, text: str) -> None:
+        tokens = words_of(text).split() if text else []
+        self.grams = _grams(tokens)
+        self.text = f" {' '.join(tokens)} "
+        self.present = bool(tokens)
+
+    def share(self, words: str) -> float:
+        """The share of the line's word 4-grams in the reference (a short line: all or none)."""
+        if not self.present or not words:
+            return 0.0
+        tokens = words.split()
+        if len(tokens) < 4:
+            return float(f" {words} " in self.text)
+        grams = _grams(tokens)
+        return len(grams & self.grams) / len(grams)
+
+    def covered(self, lines: list[str]) -> float:
+        """The share of the reference's 4-grams found in ``lines`` (casefolded words)."""
+        if not self.grams:
+            return 0.0
+        found: set[tuple[str, ...]] = set()
+        for words in lines:
+            found |= _grams(words.split())
+        return len(found & self.grams) / len(self.grams)
+
+
+def _grams(tokens: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)}
+
+
 def line_features(
-    lines: list[PageLine], kept: list[bool], title: str | None, only: list[int] | None = None
+    lines: list[PageLine],
+    kept: list[bool],
+    title: str | None,
+    only: list[int] | None = None,
+    reference: str = "",
 ) -> NDArray[Any]:
     """One row of features per line (or per line of ``only``, by index); ``kept`` is
-    trafilatura's verdict on each line."""
+    trafilatura's verdict on each line, ``reference`` the body the page declares, if any."""
     n = len(lines)
     kept_at = [i for i, k in enumerate(kept) if k]
+    declared = _Reference(reference)
+    covered = declared.covered([lines[i].words for i in kept_at])
     first, last = (kept_at[0], kept_at[-1]) if kept_at else (n, -1)
     title_words = set(words_of(title).split()) if title else set()
     counts: dict[str, int] = {}
@@ -314,6 +248,9 @@ def line_features(
             len(set(lowered) & title_words) / n_words if n_words else 0.0,
             float(counts[line.text] > 1),
             float(bool(_CALL.search(line.text)) and n_words <= 12),
+            float(declared.present),
+            declared.share(line.words),
+            covered,
         ]
         row += _context(line.owner, seen, places, masks)
         rows.append(row)
@@ -355,8 +292,12 @@ FEATURE_NAMES: tuple[str, ...] = (
     "title_share",
     "repeated",
     "call_to_action",
+    "ld_page",
+    "ld_share",
+    "ld_covered",
     *(f"owner_{t}" for t in OWNER_TAGS),
     *(f"in_{name}" for name, _ in ANCESTOR_TAGS),
+    "in_articlebody",
     *(f"near_{name}" for name, _ in CLASS_GROUPS),
     *(f"far_{name}" for name, _ in CLASS_GROUPS),
     "log_depth",
@@ -367,10 +308,9 @@ FEATURE_NAMES: tuple[str, ...] = (
 class BlockModel:
     """A tree ensemble as flat arrays: for tree ``t``, node ``k`` at ``offsets[t] + k`` tests
     ``x[feature] <= threshold`` and goes to ``left``/``right`` (-1 marks a leaf with
-    ``value``); the score is ``base + rate * sum(leaf values)``, a logit."""
+    ``value``); the score is ``base + rate * sum(leaf values)``, a logit, and a line is body
+    when it reaches ``threshold``."""
 
-    name: str
-    features: tuple[str, ...]
     base: float
     rate: float
     threshold: float
@@ -399,7 +339,30 @@ class BlockModel:
         return self.logits(x) >= self.threshold
 
 
-def model_from_json(data: dict[str, Any]) -> BlockModel:
+@dataclass(frozen=True, slots=True)
+class BlockModels:
+    """The model on its two sides: ``drop`` scores the lines trafilatura kept (below its
+    threshold they go), ``add`` the lines it left out (at its threshold they come back; None:
+    none do). Both are the same trees, with their own thresholds."""
+
+    name: str
+    features: tuple[str, ...]
+    drop: BlockModel
+    add: BlockModel | None
+
+    def keep(self, x: NDArray[Any], kept: list[bool]) -> list[bool]:
+        """The verdict on each row: ``kept`` says which head scores it."""
+        verdict = list(kept)
+        for head, side in ((self.drop, True), (self.add, False)):
+            at = [i for i, k in enumerate(kept) if k == side]
+            if head is None or not at:
+                continue
+            for i, v in zip(at, head.keep(x[at]), strict=True):
+                verdict[i] = bool(v)
+        return verdict
+
+
+def _head(data: dict[str, Any]) -> BlockModel:
     trees = data["trees"]
     sizes = [len(t["feature"]) for t in trees]
     offsets = np.cumsum([0, *sizes[:-1]]).astype(np.int64)
@@ -408,8 +371,6 @@ def model_from_json(data: dict[str, Any]) -> BlockModel:
         return np.concatenate([np.asarray(t[key], dtype=dtype) for t in trees])
 
     return BlockModel(
-        name=data["name"],
-        features=tuple(data["features"]),
         base=float(data["base"]),
         rate=float(data["rate"]),
         threshold=float(data["threshold"]),
@@ -422,8 +383,20 @@ def model_from_json(data: dict[str, Any]) -> BlockModel:
     )
 
 
+def model_from_json(data: dict[str, Any]) -> BlockModels:
+    """The model from its JSON: the trees, ``threshold`` and an optional ``add_threshold``."""
+    drop = _head(data)
+    add = data.get("add_threshold")
+    return BlockModels(
+        name=data["name"],
+        features=tuple(data["features"]),
+        drop=drop,
+        add=replace(drop, threshold=float(add)) if add is not None else None,
+    )
+
+
 @cache
-def load_model() -> BlockModel | None:
+def load_model() -> BlockModels | None:
     """The packaged block model, or None when it is absent or was built for other features."""
     try:
         text = resources.files("storytrace").joinpath("data/clean_html_model.json").read_text()

@@ -1,0 +1,180 @@
+"""The page's visible lines: one block-level element a line, as a browser renders it.
+
+Scripts, styles and other hidden elements are dropped; each line remembers the element that
+owns its first text (so the block model can read its tag, ancestors and class/id tokens) and
+how much of it sits inside links. ``in_body`` says which of these lines are in trafilatura's
+body; ``words_of`` is the comparison key of both.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from .clean_text import word_set
+
+# Elements whose start and end break a line in the rendered page. A table row is one line,
+# its cells separated by spaces, as trafilatura renders it.
+BLOCK_TAGS = word_set(
+    """address article aside blockquote body br dd details dialog div dl dt fieldset figcaption
+    figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section summary
+    table tbody tfoot thead tr ul caption option select textarea label button"""
+)
+CELL_TAGS = word_set("td th")
+# Elements whose content is never shown as text.
+HIDDEN_TAGS = word_set(
+    "script style noscript template head svg math iframe object embed canvas audio video"
+)
+_BLOCK, _CELL, _HIDDEN, _LINK = 1, 2, 3, 4
+_KIND: dict[str, int] = (
+    dict.fromkeys(BLOCK_TAGS, _BLOCK)
+    | dict.fromkeys(CELL_TAGS, _CELL)
+    | dict.fromkeys(HIDDEN_TAGS, _HIDDEN)
+    | {"a": _LINK}
+)
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(slots=True)
+class PageLine:
+    """A visible line of the page, with the element it came from (the block that owns its
+    first text), its non-space characters inside links and in all, and its ``words_of``."""
+
+    text: str
+    start: int
+    owner: Any
+    link_chars: int
+    chars: int
+    words: str
+
+
+def _kind(tag: Any) -> int:
+    """The element's kind; comments, processing instructions and entities are hidden."""
+    if type(tag) is not str:
+        return _HIDDEN
+    kind = _KIND.get(tag)
+    if kind is None and not tag.islower():
+        kind = _KIND.get(tag.lower())
+    return kind or 0
+
+
+class _Lines:
+    """The lines being built: the text chunks of the current line, its owner, its link chars."""
+
+    __slots__ = ("chunks", "lines", "link", "owner", "position")
+
+    def __init__(self) -> None:
+        self.lines: list[PageLine] = []
+        self.chunks: list[str] = []
+        self.owner: Any = None
+        self.link = 0
+        self.position = 0
+
+    def add(self, text: str, owner: Any, in_link: bool) -> None:
+        if self.owner is None and not text.isspace():
+            self.owner = owner
+        self.chunks.append(text)
+        if in_link:
+            self.link += len(text) - text.count(" ")
+
+    def end(self) -> None:
+        if self.chunks:
+            text = " ".join("".join(self.chunks).split())
+            if text:
+                chars = len(text) - text.count(" ")
+                link = min(self.link, chars)
+                line = PageLine(text, self.position, self.owner, link, chars, words_of(text))
+                self.lines.append(line)
+                self.position += len(text) + 1
+            self.chunks.clear()
+        self.owner = None
+        self.link = 0
+
+
+def flatten(root: Any) -> tuple[str, list[PageLine]]:
+    """The page's visible text, one block-level element a line, and its lines.
+
+    Whitespace is collapsed as a browser does: newlines in the source do not break lines.
+    One pass of lxml's ``iterwalk`` (hidden subtrees skipped), each element seen twice.
+    """
+    built = _Lines()
+    owners: list[Any] = [root]
+    links = 0
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        kind = _kind(element.tag)
+        if event == "start":
+            if kind == _HIDDEN:
+                walker.skip_subtree()
+                continue
+            if kind == _BLOCK:
+                built.end()
+                owners.append(element)
+            elif kind == _LINK:
+                links += 1
+            elif kind == _CELL:
+                built.chunks.append(" ")
+            text = element.text
+        else:
+            if kind == _BLOCK:
+                built.end()
+                owners.pop()
+            elif kind == _LINK:
+                links -= 1
+            elif kind == _HIDDEN and element is root:
+                continue
+            text = element.tail
+        if text:
+            built.add(text, owners[-1], links > 0)
+    built.end()
+    return "\n".join(line.text for line in built.lines), built.lines
+
+
+def words_of(text: str) -> str:
+    """The casefolded words of ``text`` joined by single spaces, for comparing texts."""
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def in_body(lines: list[PageLine], body_lines: list[str]) -> list[bool]:
+    """Which page lines are in a body (see ``body_index``)."""
+    return [index >= 0 for index in body_index(lines, body_lines)]
+
+
+def body_index(lines: list[PageLine], body_lines: list[str]) -> list[int]:
+    """For each page line, the index of the body line it is in, or -1 when it is in none.
+
+    A line is in the body when its words equal those of a body line not matched yet (so a
+    paragraph repeated lower on the page, in a teaser list, is not in the body twice), or,
+    with four words or more, when they occur inside the body's words (the first body line
+    where they do); a shorter line must be a whole body line, so a "Share" button is not kept
+    because "share prices" is.
+    """
+    unmatched: dict[str, list[int]] = {}
+    starts: list[int] = []
+    joined: list[str] = []
+    position = 1
+    for k, body_line in enumerate(body_lines):
+        words = words_of(body_line)
+        unmatched.setdefault(words, []).append(k)
+        starts.append(position)
+        joined.append(words)
+        position += len(words) + 1
+    body_words = f" {' '.join(joined)} "
+    found = []
+    for line in lines:
+        words = line.words
+        index = -1
+        if not words:
+            pass
+        elif unmatched.get(words):
+            index = unmatched[words].pop(0)
+        elif words.count(" ") >= 3:
+            at = body_words.find(f" {words} ")
+            if at >= 0:
+                index = bisect.bisect_right(starts, at + 1) - 1
+        found.append(index)
+    return found

@@ -1,0 +1,134 @@
+"""What a page says about itself: title, author and date, and the body its JSON-LD declares.
+
+The metadata is trafilatura's for the fields we keep, computed with its own functions in its
+own order (``<meta>`` tags, then JSON-LD, then the title and author markup, then htmldate on
+the canonical URL), without the rest of its metadata pass (site name, categories, tags,
+licence), which costs about as much again and which we never read.
+
+Dates come from the page's own metadata or markup with htmldate's extensive search off: that
+search would take any date-like string, a copyright year included, and a guessed date is worse
+than none.
+
+``ld_body`` is the longest ``articleBody`` of the page's JSON-LD (schema.org ``Article`` and
+kin): the publisher's own statement of the body, a direct signal for the block model.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import htmldate
+from lxml import etree
+from trafilatura import metadata as trafilatura_metadata
+
+logger = logging.getLogger(__name__)
+
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+DATE_PARAMS: dict[str, Any] = {
+    "extensive_search": False,
+    "original_date": True,
+    "outputformat": DATE_FORMAT,
+}
+_LD_SCRIPTS = './/script[@type="application/ld+json"]'
+_TAG = re.compile(r"<[^>]{0,2000}>")
+MAX_LD_DEPTH = 12
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    title: str | None
+    author: str | None
+    published: datetime | None
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """An htmldate/trafilatura date string as an aware datetime (naive means UTC)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = datetime.strptime(value, DATE_FORMAT)
+        except ValueError:
+            logger.debug("date %r not understood", value)
+            return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def find_date(root: Any, url: str | None) -> datetime | None:
+    """The page's date from its metadata or markup (htmldate, extensive search off)."""
+    try:
+        found = htmldate.find_date(root, url=url, **DATE_PARAMS)
+    except (ValueError, TypeError, RecursionError) as exc:
+        logger.debug("htmldate failed on %s: %s", url or "page", exc)
+        found = None
+    return parse_date(found)
+
+
+def page_meta(root: Any, url: str | None) -> PageMeta:
+    """Title, author and date as trafilatura's ``extract_metadata`` finds them."""
+    md = trafilatura_metadata
+    try:
+        found = md.examine_meta(root)
+        if found.author and " " not in found.author:
+            found.author = None
+        try:
+            found = md.extract_meta_json(root, found)
+        except Exception as exc:  # trafilatura's JSON-LD code has had bugs
+            logger.debug("JSON-LD metadata failed on %s: %s", url or "page", exc)
+        if not found.title:
+            found.title = md.extract_title(root)
+        if not found.author:
+            found.author = md.extract_author(root)
+        canonical = found.url or md.extract_url(root, url)
+        found.clean_and_trim()
+    except (ValueError, TypeError, LookupError, RecursionError, etree.LxmlError) as exc:
+        logger.warning("metadata failed on %s: %s", url or "page", exc)
+        return PageMeta(None, None, find_date(root, url))
+    published = find_date(root, canonical)
+    if published is None and canonical != url:
+        published = find_date(root, url)
+    return PageMeta(found.title or None, found.author or None, published)
+
+
+def _bodies(value: Any, depth: int = 0) -> list[str]:
+    """Every ``articleBody`` string in a parsed JSON-LD value."""
+    if depth > MAX_LD_DEPTH:
+        return []
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "articleBody" and isinstance(item, str):
+                found.append(item)
+            elif isinstance(item, dict | list):
+                found += _bodies(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            found += _bodies(item, depth + 1)
+    return found
+
+
+def ld_body(root: Any) -> str:
+    """The longest JSON-LD ``articleBody`` of the page as plain text, or ""."""
+    best = ""
+    for script in root.iterfind(_LD_SCRIPTS):
+        text = script.text
+        if not text or "articleBody" not in text:
+            continue
+        try:
+            data = json.loads(text, strict=False)
+        except ValueError:
+            continue
+        for body in _bodies(data):
+            if len(body) > len(best):
+                best = body
+    if not best:
+        return ""
+    return html.unescape(_TAG.sub(" ", best))
