@@ -91,3 +91,23 @@ def test_model_removes_chrome_the_rules_let_through() -> None:
     assert result.body == "\n\n".join(PARAGRAPHS)
     rules = clean_text(text, CleanSettings(), rules_only=True)
     assert len(rules.body) >= len(result.body)
+
+
+def test_tree_inference_matches_a_plain_walk() -> None:
+    """The vectorised tree walk gives, bit for bit, what walking each tree node by node does."""
+    model = packaged_model().first
+    assert model is not None and model.feature is not None and model.split is not None
+    assert model.left is not None and model.right is not None and model.roots is not None
+    features = classify_lines(page(*PARAGRAPHS), CleanSettings()).features
+    x = features.astype(np.float32).astype(np.float64)
+    expected = []
+    for row in x:
+        leaves = []
+        for root in model.roots.tolist():
+            node = root
+            for _ in range(model.depth):
+                go_left = row[model.feature[node]] <= model.split[node]
+                node = int(model.left[node] if go_left else model.right[node])
+            leaves.append(node)
+        expected.append(model.weights[leaves].sum() + model.offset)
+    np.testing.assert_allclose(model.log_odds(features), expected, rtol=0, atol=1e-12)

@@ -207,3 +207,77 @@ def test_link_lists_cut_off_by_chrome_are_removed() -> None:
     assert found["News"] == found["Business"] == found["Jobs"] == "outside_body"
     assert found["Rural buses get a lifeline"] == "title"
     assert result.body == page(*PARAGRAPHS, "The plan starts in May.")
+
+
+_PRETEST_PIECES = [
+    "copyright",
+    "All Rights reserved",
+    "privacy policy",
+    "(C) 2020",
+    "©",
+    "Photo: x",
+    "image by",
+    "Getty Images",
+    "REUTERS/Jane",
+    "www.",
+    ".com",
+    "https://a",
+    "a@b",
+    " | ",
+    " » ",
+    "640 x 480",
+    "px",
+    "Mr.",
+    "Inc.",
+    "U.S.",
+    "vs.",
+    "tags:",
+    "Home",
+    "/",
+    ",",
+    ";",
+    ":",
+    ".",
+    "!",
+    "…",
+    "”",
+    "•",
+    "12",
+    "word",
+    " ",
+    " ",
+    "\u0130",
+    "\u0131",
+    "\u017f",
+    "\u212a",
+    "é",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PRETEST_PIECES), min_size=1, max_size=10))
+def test_cheap_pretests_agree_with_the_patterns(pieces: list[str]) -> None:
+    """The exact pre-tests that let most lines skip a regex give the regex's own answer."""
+    from storytrace import clean_lexicon as lex
+    from storytrace.clean_features import _link_like
+
+    text = "".join(pieces).strip()
+    if not text:
+        return
+    lowered = text.lower()
+    footer = lex.may_match(lex.FOOTER_KEYS, lowered, text) and lex.FOOTER.search(text)
+    assert bool(footer) == bool(lex.FOOTER.search(text))
+    assert _link_like(text) == bool(lex.LINK_LIKE.search(text))
+    colon = ":" in text or "©" in text
+    credit = lex.CREDIT_BY.match(text) or (colon and lex.CREDIT.search(text))
+    assert bool(credit) == bool(lex.CREDIT.search(text))
+    image = (text[-1].isdigit() or text[-1] == "x") and lex.IMAGE_SIZE.search(text)
+    assert bool(image) == bool(lex.IMAGE_SIZE.search(text))
+    end = lex.HEADLINE_BAD_END.search(text, len(text) - 1)
+    bad_end = text.endswith(lex.HEADLINE_BAD_END_CHARS) and end
+    assert bool(bad_end) == bool(lex.HEADLINE_BAD_END.search(text))
+    separators = not lex.MENU_SEPARATOR_CHARS.isdisjoint(text)
+    assert separators or len(lex.MENU_SEPARATOR.split(text)) == 1
+    line = split_lines(text)[0]
+    assert line.ends_sentence == bool(lex.SENTENCE_END.search(text.rstrip(lex.CLOSERS)))
+    assert line.bullet == bool(lex.BULLET.match(text))

@@ -20,15 +20,16 @@ import numpy as np
 import numpy.typing as npt
 
 from .clean_lexicon import (
-    BREAK,
-    BULLET,
+    BULLET_CHARS,
     CLOSERS,
+    LINK_KEYS,
     LINK_LIKE,
     QUOTE_CHARS,
-    SENTENCE_END,
+    SENTENCE_END_CHARS,
     STOPWORDS,
     UI_WORDS,
     WORD,
+    may_match,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -57,21 +58,21 @@ def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     blanks = 0
     position = 0
-    stop, ui = STOPWORDS, UI_WORDS
-    # (end of line, start of next line) for each physical line, as str.splitlines sees them.
-    bounds = [*((m.start(), m.end()) for m in BREAK.finditer(text)), (len(text), len(text))]
-    for end, next_start in bounds:
-        raw = text[position:end]
-        stripped = raw.strip()
+    is_stop, is_ui = STOPWORDS.__contains__, UI_WORDS.__contains__
+    find_words, lower, isdigit = WORD.findall, str.lower, str.isdigit
+    # str.splitlines cuts at the line breaks of BREAK; the offsets count the breaks it drops.
+    for raw in text.splitlines(keepends=True):
         line_start = position
-        position = next_start
+        position += len(raw)
+        stripped = raw.strip()
         if not stripped:
             blanks += 1
             continue
-        cased = WORD.findall(stripped)
-        words = tuple(w.lower() for w in cased)
+        cased = find_words(stripped)
+        words = tuple(map(lower, cased))
         n = len(words) or 1
-        digits = sum(w.isdigit() for w in words)
+        digits = sum(map(isdigit, words))
+        tail = stripped.rstrip(CLOSERS)
         lines.append(
             Line(
                 index=len(lines),
@@ -80,11 +81,11 @@ def split_lines(text: str) -> list[Line]:
                 blanks_before=blanks if lines else 0,
                 words=words,
                 n_words=len(words),
-                ends_sentence=bool(SENTENCE_END.search(stripped.rstrip(CLOSERS))),
-                stop_share=sum(w in stop for w in words) / n,
-                ui_share=(sum(w in ui for w in words) + digits) / n,
-                bullet=bool(BULLET.match(stripped)),
-                title_share=sum(w[0].isupper() for w in cased) / n,
+                ends_sentence=tail[-1:] in SENTENCE_END_CHARS,
+                stop_share=sum(map(is_stop, words)) / n,
+                ui_share=(sum(map(is_ui, words)) + digits) / n,
+                bullet=stripped[0] in BULLET_CHARS,
+                title_share=sum([word[0].isupper() for word in cased]) / n,
                 digit_share=digits / n,
             )
         )
@@ -162,7 +163,7 @@ def line_features(
             line.digit_share,
             line.text.count(","),
             line.bullet,
-            LINK_LIKE.search(line.text) is not None,
+            _link_like(line.text),
             not QUOTE_CHARS.isdisjoint(line.text),
             line.text[0].islower(),
             repeats[line.text],
@@ -175,8 +176,8 @@ def line_features(
     flags = np.array([chrome, headline, body_like], dtype=np.float64).T
     index = np.arange(n, dtype=np.float64)
     first, last = main
-    before = np.clip(first - index, 0, None)
-    after = np.clip(index - last, 0, None)
+    before = np.maximum(first - index, 0.0)
+    after = np.maximum(index - last, 0.0)
     cumulative = np.concatenate(([0.0], np.cumsum(words)))
     words_to_run = np.where(
         index < first,
@@ -188,37 +189,46 @@ def line_features(
     total_prose = max(float(prose.sum()), 1.0)
     run_words = cumulative[last + 1] - cumulative[first]
     log_words = np.log1p(words)
-    own = np.column_stack(
-        (
-            log_words,
-            np.log1p(chars),
-            raw[:, 2:7],
-            raw[:, 7] / np.maximum(words, 1.0),
-            np.minimum(chars / np.maximum(words, 1.0), 30.0),
-            raw[:, 8:12],
-            flags,
-            (before == 0) & (after == 0),
-            index / max(n - 1, 1),
-            np.log1p(before),
-            np.log1p(after),
-            np.log1p(words_to_run),
-            prose_cum / total_prose,
-            np.log1p(raw[:, 12] - 1.0),
-            np.full(n, run_words / max(float(cumulative[-1]), 1.0)),
-            window_mean(flags[:, 2], _WINDOW),
-            window_mean(log_words, _WINDOW),
-            log_words.max() - log_words,
-            np.concatenate(([0.0], raw[:-1, 13])),
-            np.log1p(_distance_to_flag(flags[:, 2], forward=False)),
-            np.log1p(_distance_to_flag(flags[:, 2], forward=True)),
-            np.full(n, flags[:, 2].mean()),
-        )
-    )
-    neighbour = np.column_stack((log_words, raw[:, 2], raw[:, 3], flags[:, 2], flags[:, 0]))
-    pad = np.zeros((1, neighbour.shape[1]))
-    previous = np.vstack((pad, neighbour[:-1]))
-    following = np.vstack((neighbour[1:], pad))
-    return np.hstack((own, previous, following))
+    # Columns written in place (FEATURE_NAMES order), each computed as it always was.
+    out = np.empty((n, len(FEATURE_NAMES)))
+    out[:, 0] = log_words
+    out[:, 1] = np.log1p(chars)
+    out[:, 2:7] = raw[:, 2:7]
+    out[:, 7] = raw[:, 7] / np.maximum(words, 1.0)
+    out[:, 8] = np.minimum(chars / np.maximum(words, 1.0), 30.0)
+    out[:, 9:13] = raw[:, 8:12]
+    out[:, 13:16] = flags
+    out[:, 16] = (before == 0) & (after == 0)
+    out[:, 17] = index / max(n - 1, 1)
+    out[:, 18] = np.log1p(before)
+    out[:, 19] = np.log1p(after)
+    out[:, 20] = np.log1p(words_to_run)
+    out[:, 21] = prose_cum / total_prose
+    out[:, 22] = np.log1p(raw[:, 12] - 1.0)
+    out[:, 23] = run_words / max(float(cumulative[-1]), 1.0)
+    out[:, 24] = window_mean(flags[:, 2], _WINDOW)
+    out[:, 25] = window_mean(log_words, _WINDOW)
+    out[:, 26] = log_words.max() - log_words
+    out[0, 27] = 0.0
+    out[1:, 27] = raw[:-1, 13]
+    out[:, 28] = np.log1p(_distance_to_flag(flags[:, 2], forward=False))
+    out[:, 29] = np.log1p(_distance_to_flag(flags[:, 2], forward=True))
+    out[:, 30] = flags[:, 2].mean()
+    # Neighbours: log_words, ends_sentence, stop_share, body_like, rule_chrome of the previous
+    # line, then of the next one (0 beyond the page).
+    own = len(OWN_FEATURES)
+    width = len(NEIGHBOUR_FEATURES)
+    neighbour = out[:, [0, 2, 3, 15, 13]]
+    out[0, own : own + width] = 0.0
+    out[1:, own : own + width] = neighbour[:-1]
+    out[-1, own + width :] = 0.0
+    out[:-1, own + width :] = neighbour[1:]
+    return out
+
+
+def _link_like(text: str) -> bool:
+    """LINK_LIKE finds a link, an address or a link separator in the line."""
+    return may_match(LINK_KEYS, text.lower(), text) and LINK_LIKE.search(text) is not None
 
 
 def _distance_to_flag(flag: FloatArray, *, forward: bool) -> FloatArray:
@@ -243,6 +253,6 @@ def window_mean(values: FloatArray, half: int) -> FloatArray:
     n = values.size
     summed = np.concatenate(([0.0], np.cumsum(values)))
     index = np.arange(n)
-    low, high = np.clip(index - half, 0, n), np.clip(index + half + 1, 0, n)
+    low, high = np.maximum(index - half, 0), np.minimum(index + half + 1, n)
     result: FloatArray = (summed[high] - summed[low]) / (2 * half + 1)
     return result

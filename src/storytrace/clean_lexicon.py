@@ -141,3 +141,41 @@ TEASER_MARKER = re.compile(
 )
 LINK_LIKE = re.compile(r"(?i)https?://|www\.|\w@\w|\.(?:com|org|net|co\.uk|de|fr)\b|\s[|»›>]\s")
 QUOTE_CHARS = frozenset('"“”«»„')
+
+# Cheap exact pre-tests, so that most lines skip the slower regexes above (same answers).
+SENTENCE_END_CHARS = frozenset(".!?…。！？")  # SENTENCE_END on a line without line breaks
+BULLET_CHARS = frozenset("•·▪◦■□►▶▸‣●○")  # BULLET
+MENU_SEPARATOR_CHARS = frozenset("|•·»/>")  # every MENU_SEPARATOR match holds one of these
+HEADLINE_BAD_END_CHARS = (",", ";", ":", ".")  # the last character of a HEADLINE_BAD_END match
+# The second branch of CREDIT on its own; the first needs a ":" or "©" in the line.
+CREDIT_BY = re.compile(
+    r"(?i)^(?:photo|image|picture|foto|bild)s?\s+(?:by|courtesy\s+of|von|de|par)\s+\S"
+)
+# Non-ASCII characters that a case-insensitive pattern matches to an ASCII letter (Kelvin sign,
+# dotted and dotless i, long s). In a line without them, a case-insensitive pattern finds an
+# ASCII word only where the lower-cased line holds that word, so a substring test on the
+# lower-cased line can rule the pattern out.
+CASE_TRAPS = re.compile("[\u0130\u0131\u017f\u212a]")
+# A substring (of the lower-cased line) that every FOOTER / LINK_LIKE match holds one of.
+FOOTER_KEYS = (
+    "©",
+    "(c)",
+    "copyright",
+    "rights",
+    "privacy",
+    "terms",
+    "rechte",
+    "droits",
+    "derechos",
+)
+LINK_KEYS = ("://", "@", "www.", ".com", ".org", ".net", ".co.uk", ".de", ".fr", "|", "»", "›", ">")
+
+
+def may_match(keys: tuple[str, ...], lowered: str, text: str) -> bool:
+    """False only when a pattern whose every match holds one of ``keys`` (ASCII words matched
+    case-insensitively, or literal symbols) cannot match ``text`` (``lowered`` is its lower
+    case); see CASE_TRAPS."""
+    for key in keys:
+        if key in lowered:
+            return True
+    return CASE_TRAPS.search(text) is not None

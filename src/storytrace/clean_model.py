@@ -130,12 +130,22 @@ class LineModel:
         assert self.left is not None and self.right is not None and self.roots is not None
         # sklearn compares float32 features with float64 thresholds; do the same.
         x = features.astype(np.float32).astype(np.float64)
-        rows = np.arange(x.shape[0])[:, None]
-        node = np.broadcast_to(self.roots, (x.shape[0], self.roots.size))
-        for _ in range(self.depth):
-            go_left = x[rows, self.feature[node]] <= self.split[node]
-            node = np.where(go_left, self.left[node], self.right[node])
-        summed: FloatArray = self.weights[node].sum(axis=1) + self.offset
+        n, width = x.shape
+        roots = self.roots
+        # node[i, t]: where line i stands in tree t. Every tree starts at its root, so the
+        # first level reads whole columns; deeper ones read x through flat offsets (take is
+        # much faster than 2-d fancy indexing).
+        if self.depth == 0:
+            node = np.broadcast_to(roots, (n, roots.size))
+        else:
+            go_left = x.take(self.feature.take(roots), axis=1) <= self.split.take(roots)
+            node = np.where(go_left, self.left.take(roots), self.right.take(roots))
+        flat = x.ravel()
+        offsets = np.arange(0, n * width, width)[:, None]
+        for _ in range(self.depth - 1):
+            go_left = flat.take(offsets + self.feature.take(node)) <= self.split.take(node)
+            node = np.where(go_left, self.left.take(node), self.right.take(node))
+        summed: FloatArray = self.weights.take(node).sum(axis=1) + self.offset
         return summed
 
     def probability(self, features: FloatArray) -> FloatArray:

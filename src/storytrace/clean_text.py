@@ -24,6 +24,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,11 +34,15 @@ from .clean_features import Line, line_features, split_lines
 from .clean_lexicon import (
     AGENCY,
     CREDIT,
+    CREDIT_BY,
     FOOTER,
+    FOOTER_KEYS,
     HEADLINE_BAD_END,
+    HEADLINE_BAD_END_CHARS,
     IMAGE_SIZE,
     LIST_PREFIX,
     MENU_SEPARATOR,
+    MENU_SEPARATOR_CHARS,
     PROMO,
     PROMO_NOUN,
     READ_MORE,
@@ -49,6 +54,7 @@ from .clean_lexicon import (
     UI_WORDS,
     WIDGET_PHRASE,
     WORD,
+    may_match,
     word_set,
 )
 from .clean_model import LineModel, packaged_model
@@ -130,6 +136,7 @@ class _Page:
         self.prose = [self.body_like(line) for line in lines]
         self.main = self._densest_run()
         self.edges = [self.edge_reason(line) for line in lines]
+        self.headline = [self.headline_like(line) for line in lines]
 
     def body_like(self, line: Line) -> bool:
         """Prose: enough words, sentence punctuation (or length), stop words when known."""
@@ -158,15 +165,16 @@ class _Page:
 
     def headline_like(self, line: Line) -> bool:
         """Short, capitalised, no final period: a title or a teaser's headline."""
+        if not (2 <= line.n_words <= self.settings.max_headline_words and line.ui_share < 0.5):
+            return False
         text = LIST_PREFIX.sub("", line.text)
+        if len(text) > 250:
+            return False
+        # Both branches of HEADLINE_BAD_END match the last character only.
+        if text.endswith(HEADLINE_BAD_END_CHARS) and HEADLINE_BAD_END.search(text, len(text) - 1):
+            return False
         first = next((ch for ch in text if ch.isalnum()), "")
-        return (
-            2 <= line.n_words <= self.settings.max_headline_words
-            and len(text) <= 250
-            and not HEADLINE_BAD_END.search(text)
-            and (first.isupper() or first.isdigit())
-            and line.ui_share < 0.5
-        )
+        return first.isupper() or first.isdigit()
 
     def edge_reason(self, line: Line) -> str | None:
         """Reason for a line that is chrome by its own looks; stricter inside the body run."""
@@ -178,7 +186,7 @@ class _Page:
             return "read_more"
         if n <= s.max_promo_words and PROMO.match(text) and PROMO_NOUN.search(text):
             return "promo"
-        if TAG_LINE.match(text) and n <= s.max_widget_words * 2:
+        if n <= s.max_widget_words * 2 and ":" in text and TAG_LINE.match(text):
             return "widget"
         if n <= s.max_widget_words and (WIDGET_PHRASE.match(text) or self._menu(line)):
             return "widget"
@@ -187,7 +195,12 @@ class _Page:
             return "widget"
         if n <= s.max_caption_words and self._caption(line, inside):
             return "caption"
-        if n <= s.max_caption_words and FOOTER.search(text) and not (inside and n > 12):
+        if (
+            n <= s.max_caption_words
+            and not (inside and n > 12)
+            and may_match(FOOTER_KEYS, text.lower(), text)
+            and FOOTER.search(text)
+        ):
             return "footer"
         if n == 0 and not inside:
             return "widget"
@@ -195,20 +208,26 @@ class _Page:
 
     def _menu(self, line: Line) -> bool:
         """A navigation menu: three or more short items between separators, no sentence."""
-        items = [item for item in MENU_SEPARATOR.split(line.text) if item.strip()]
+        text = line.text
+        if line.ends_sentence or MENU_SEPARATOR_CHARS.isdisjoint(text):
+            return False
+        items = [item for item in MENU_SEPARATOR.split(text) if item.strip()]
         short = all(len(item.split()) <= 3 for item in items)
         return len(items) >= 3 and short and not line.ends_sentence
 
     def _caption(self, line: Line, inside: bool) -> bool:
         text = line.text
-        if IMAGE_SIZE.search(text) and not line.ends_sentence:
+        # IMAGE_SIZE ends in a digit or "px"; CREDIT's first branch needs a ":" or "©".
+        last = text[-1]
+        if (last.isdigit() or last == "x") and not line.ends_sentence and IMAGE_SIZE.search(text):
             return True
-        if CREDIT.search(text):
+        if CREDIT_BY.match(text) or ((":" in text or "©" in text) and CREDIT.search(text)):
             return True
-        if AGENCY.search(text) and (
-            SLASH_CREDIT.search(text) or (not line.ends_sentence and line.n_words <= 15)
-        ):
-            return not inside or "/" in text
+        slash = "/" in text
+        if (
+            (not line.ends_sentence and line.n_words <= 15) or (slash and SLASH_CREDIT.search(text))
+        ) and AGENCY.search(text):
+            return not inside or slash
         if line.bullet and not line.ends_sentence and line.n_words <= 15:
             around = self.lines[max(line.index - 1, 0) : line.index + 2]
             return sum(other.bullet for other in around) == 1  # a lone bullet, not a list
@@ -236,10 +255,10 @@ class _Page:
                 continue
             prev = self.lines[i - 1] if i > 0 else None
             short_para = line.ends_sentence and 6 <= line.n_words <= s.max_teaser_blurb_words
-            if short_para and prev is not None and self.headline_like(prev):
+            if short_para and prev is not None and self.headline[prev.index]:
                 units.append([prev, line])
                 i -= 2
-            elif self.headline_like(line):
+            elif self.headline[i]:
                 units.append([line])
                 i -= 1
             else:
@@ -287,7 +306,7 @@ def _looks_like_title(page: _Page, line: Line) -> bool:
     return (
         line.index < len(page.lines) - 1
         and line.index < page.main[0]
-        and page.headline_like(line)
+        and page.headline[line.index]
         and not line.bullet
     )
 
@@ -312,15 +331,19 @@ def _cut_beyond_chrome(page: _Page, reasons: list[str | None]) -> None:
                 reasons[i] = "outside_body"
 
 
+_STOPWORD_LANGS: dict[str, tuple[str, ...]] = {
+    word: tuple(lang for lang, words in STOPWORDS_BY_LANG.items() if word in words)
+    for word in STOPWORDS
+}
+
+
 def guess_lang(lines: list[Line]) -> str | None:
     """The language whose stop words clearly dominate the text, or None when unsure."""
-    counts = Counter(
-        lang
-        for line in lines
-        for word in line.words
-        for lang, words in STOPWORDS_BY_LANG.items()
-        if word in words
-    )
+    # Languages counted word by word (a word may be a stop word of several), first seen first.
+    counts: Counter[str] = Counter()
+    for word, count in Counter(chain.from_iterable(line.words for line in lines)).items():
+        for lang in _STOPWORD_LANGS.get(word, ()):
+            counts[lang] += count
     ranked = [*counts.most_common(2), ("", 0)]
     clear = ranked[0][1] >= 20 and ranked[0][1] >= 2 * ranked[1][1]
     return ranked[0][0] if clear else None
@@ -385,7 +408,7 @@ def classify_lines(text: str, settings: CleanSettings, title: str | None = None)
         lines,
         page.main,
         chrome=[edge is not None for edge in page.edges],
-        headline=[page.headline_like(line) for line in lines],
+        headline=page.headline,
         body_like=page.prose,
     )
     logger.debug("%d lines, body run %s", len(lines), page.main)
