@@ -100,16 +100,14 @@ def clean(
                 min_share=settings.repeat_min_share,
                 max_words=settings.repeat_max_words,
             )
+    body, removed = result.body, result.removed
     logger.debug(
-        "article %s: %d chars of body, %d blocks removed",
-        article.id,
-        len(result.body),
-        len(result.removed),
+        "article %s: %d chars of body, %d blocks removed", article.id, len(body), len(removed)
     )
     return replace(
         article,
-        text=result.body,
-        removed=result.removed,
+        text=body,
+        removed=removed,
         title=article.title if article.title is not None else result.title,
         author=article.author if article.author is not None else result.author,
         published=article.published if article.published is not None else result.published,
