@@ -53,6 +53,8 @@ class ReuseSettings:
     max_seed_repeat: int = 8
     # Share of a passage's characters inside double quotes for it to count as quoted.
     quote_min_fraction: float = 0.8
+    # Passages of one article join one family when they overlap by this share of the shorter.
+    family_min_overlap: float = 0.5
 
 
 class FingerprintIndex(Protocol):
@@ -294,14 +296,19 @@ def build_families(
             number[(link.a.article_id, link.a.start, link.a.end)],
             number[(link.b.article_id, link.b.start, link.b.end)],
         )
-    # Nodes are sorted by (article, start): an overlap is with the run of nodes just before.
-    reach_article, reach_end, reach_node = "", -1, -1
+    # Two passages of one article are the same text when they overlap by at least
+    # ``family_min_overlap`` of the shorter one. A mere touch is not enough: otherwise a
+    # paragraph copied from one source and the next sentence copied from another would chain
+    # both sources into one family with one origin. Nodes are sorted by (article, start).
     for position, (article_id, start, end) in enumerate(nodes):
-        if article_id == reach_article and start < reach_end:
-            union.union(reach_node, position)
-            reach_end = max(reach_end, end)
-        else:
-            reach_article, reach_end, reach_node = article_id, end, position
+        for other in range(position - 1, -1, -1):
+            other_article, other_start, other_end = nodes[other]
+            if other_article != article_id:
+                break
+            overlap = min(end, other_end) - start
+            shorter = min(end - start, other_end - other_start)
+            if overlap > 0 and overlap >= settings.family_min_overlap * shorter:
+                union.union(other, position)
     groups: dict[int, list[tuple[str, int, int]]] = {}
     for position, node in enumerate(nodes):
         groups.setdefault(union.find(position), []).append(node)
