@@ -120,3 +120,14 @@ def test_reuse_lists_what_an_article_took(filled_store: Store) -> None:
     code, _, err = _invoke("reuse", "zzz", "--db", str(filled_store.path))
     assert code == 1
     assert err.strip() == "error: zzz: no article has this id"
+
+
+def test_stories_filters_and_bad_sort(filled_store: Store) -> None:
+    db = str(filled_store.path)
+    code, out, err = _invoke("stories", "--db", db, "--query", "flooded", "--since", "2021-03-01")
+    assert code == 0, err
+    assert "s1" in out
+    code, out, _ = _invoke("stories", "--db", db, "--outlet", "nowhere")
+    assert code == 0 and "s1" not in out
+    code, _, err = _invoke("stories", "--db", db, "--sort", "alphabet")
+    assert code == 1 and err.startswith("error: --sort alphabet")

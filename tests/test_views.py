@@ -42,3 +42,38 @@ def test_story_rows_and_detail(filled_store: Store) -> None:
     assert [a.id for a in detail.articles] == ["aaaa000000000001", "bbbb000000000002"]
     assert len(detail.families) == 1
     assert story_detail(filled_store, "nope") is None
+
+
+def test_story_filters(filled_store: Store) -> None:
+    from datetime import date
+
+    from storytrace.errors import StorytraceError
+    from storytrace.views import StoryFilter
+
+    def ids(**kwargs: object) -> list[str]:
+        return [r.story_id for r in story_rows(filled_store, StoryFilter(**kwargs))]  # type: ignore[arg-type]
+
+    assert ids() == ["s1"]
+    assert ids(query="flooded") == ["s1"]
+    assert ids(query="volcano") == []
+    assert ids(outlet="TWO.EX") == ["s1"]
+    assert ids(outlet="three") == []
+    assert ids(min_size=3) == []
+    assert ids(since=date(2021, 3, 1), until=date(2021, 3, 31)) == ["s1"]
+    assert ids(since=date(2022, 1, 1)) == []
+    assert ids(until=date(2020, 1, 1)) == []
+    for sort in ("size", "recent", "outlets", "disagreements"):
+        assert ids(sort=sort) == ["s1"]
+    with pytest.raises(StorytraceError, match="not a valid search"):
+        ids(query='"')
+
+
+def test_recent_sort_puts_newest_first_and_undated_last() -> None:
+    from storytrace.views import StoryRow, _recent_first
+
+    rows = [
+        StoryRow("a", "", 1, (), None, None, 0),
+        StoryRow("b", "", 1, (), "2020-01-01", "2020-01-02", 0),
+        StoryRow("c", "", 1, (), "2021-05-01", "2021-05-03", 0),
+    ]
+    assert [r.story_id for r in sorted(rows, key=_recent_first)] == ["c", "b", "a"]

@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from . import Corpus
+    from .views import StoryFilter
 
 app = typer.Typer(
     name="storytrace",
@@ -214,18 +216,49 @@ def run(
 @app.command()
 def stories(
     db: DbOption = Path("storytrace.db"),
+    since: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last seen on or after.")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="First seen on or before.")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="An outlet name contains this.")] = None,
+    query: Annotated[
+        str | None, typer.Option(help="Full-text search over titles and texts (FTS5).")
+    ] = None,
+    min_size: Annotated[int, typer.Option(help="At least this many articles.")] = 1,
+    sort: Annotated[
+        str, typer.Option(help="size, recent, outlets or disagreements.", case_sensitive=False)
+    ] = "size",
     limit: Annotated[int, typer.Option(help="Show at most this many stories.")] = 50,
     debug: DebugOption = False,
 ) -> None:
-    """List the stories, largest first.
+    """List the stories, filtered and sorted (largest first by default).
 
-    Example: [bold]storytrace stories --db news.db[/bold]
+    Example: [bold]storytrace stories --query ferry --since 2024-03-01 --sort recent[/bold]
     """
+    from .views import StoryFilter
+
+    sort = sort.lower()
+    if sort not in ("size", "recent", "outlets", "disagreements"):
+        raise _fail(
+            StorytraceError(f"--sort {sort}: use size, recent, outlets or disagreements"), debug
+        )
+    filters = StoryFilter(
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        outlet=outlet,
+        query=query,
+        min_size=min_size,
+        sort=sort,  # type: ignore[arg-type]  # checked against the four names just above
+    )
     with _corpus(db, None, debug) as corpus:
-        _print_stories(corpus, _console(), limit)
+        _print_stories(corpus, _console(), limit, filters)
 
 
-def _print_stories(corpus: Corpus, console: Console, limit: int = 50) -> None:
+def _print_stories(
+    corpus: Corpus, console: Console, limit: int = 50, filters: StoryFilter | None = None
+) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -234,7 +267,7 @@ def _print_stories(corpus: Corpus, console: Console, limit: int = 50) -> None:
     table = Table(title="Stories", show_lines=False)
     for column in ("story", "title", "articles", "outlets", "first seen", "disagree"):
         table.add_column(column, overflow="fold")
-    rows = story_rows(corpus.store)
+    rows = story_rows(corpus.store) if filters is None else story_rows(corpus.store, filters)
     for row in rows[:limit]:
         table.add_row(
             Text(row.story_id),

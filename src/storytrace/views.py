@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import calendar
 import re
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
 
+from .errors import StorytraceError
 from .model import Article, Family, Finding, FindingValue, Story
 from .store import Store
 
@@ -43,28 +48,80 @@ def _outlet(article: Article) -> str:
     return article.source or "unknown outlet"
 
 
-def story_rows(store: Store) -> list[StoryRow]:
-    """Stories with their sizes and outlets, largest first, then most recent, then id."""
+SortKey = Literal["size", "recent", "outlets", "disagreements"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFilter:
+    """What ``storytrace stories`` (and later the web UI) narrows and orders the list by.
+
+    Dates compare with a story's first/last seen (a story with no known date passes a date
+    filter only when none is given); ``outlet`` is a case-insensitive substring of an outlet
+    name; ``query`` is an FTS5 query over article titles and texts.
+    """
+
+    since: date | None = None
+    until: date | None = None
+    outlet: str | None = None
+    query: str | None = None
+    min_size: int = 1
+    sort: SortKey = "size"
+
+
+def story_rows(store: Store, filters: StoryFilter = StoryFilter()) -> list[StoryRow]:
+    """Stories with their sizes and outlets, filtered and sorted (ties: by id)."""
     findings = store.findings()
     disagreements: dict[str, int] = {}
     for finding in findings:
         if finding.kind == "disagree":
             disagreements[finding.story_id] = disagreements.get(finding.story_id, 0) + 1
     sources = {a.id: _outlet(a) for a in store.articles()}
-    rows = [
-        StoryRow(
-            story.id,
-            story.title,
-            len(story.article_ids),
-            tuple(sorted({sources[i] for i in story.article_ids if i in sources})),
-            story.first_seen.date().isoformat() if story.first_seen else None,
-            story.last_seen.date().isoformat() if story.last_seen else None,
-            disagreements.get(story.id, 0),
+    matching = None
+    if filters.query:
+        try:
+            matching = set(store.search(filters.query, limit=100_000))
+        except sqlite3.OperationalError as exc:
+            raise StorytraceError(f"--query {filters.query!r}: not a valid search: {exc}") from exc
+    rows = []
+    for story in store.stories():
+        if len(story.article_ids) < filters.min_size:
+            continue
+        if matching is not None and not matching.intersection(story.article_ids):
+            continue
+        if filters.since and (story.last_seen is None or story.last_seen.date() < filters.since):
+            continue
+        if filters.until and (story.first_seen is None or story.first_seen.date() > filters.until):
+            continue
+        outlets = tuple(sorted({sources[i] for i in story.article_ids if i in sources}))
+        if filters.outlet and not any(filters.outlet.casefold() in o.casefold() for o in outlets):
+            continue
+        rows.append(
+            StoryRow(
+                story.id,
+                story.title,
+                len(story.article_ids),
+                outlets,
+                story.first_seen.date().isoformat() if story.first_seen else None,
+                story.last_seen.date().isoformat() if story.last_seen else None,
+                disagreements.get(story.id, 0),
+            )
         )
-        for story in store.stories()
-    ]
-    rows.sort(key=lambda r: (-r.articles, -len(r.outlets), r.story_id))
+    rows.sort(key=_SORTS[filters.sort])
     return rows
+
+
+def _recent_first(row: StoryRow) -> tuple[int, str, str]:
+    # ISO dates sort as text; inverting the characters sorts them newest first.
+    last = row.last_seen or ""
+    return (0 if last else 1, "".join(chr(0x10FFFF - ord(c)) for c in last), row.story_id)
+
+
+_SORTS: dict[str, Callable[[StoryRow], Any]] = {
+    "size": lambda r: (-r.articles, -len(r.outlets), r.story_id),
+    "recent": _recent_first,
+    "outlets": lambda r: (-len(r.outlets), -r.articles, r.story_id),
+    "disagreements": lambda r: (-r.disagreements, -r.articles, r.story_id),
+}
 
 
 def story_detail(store: Store, story_id: str) -> StoryDetail | None:
