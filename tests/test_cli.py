@@ -131,3 +131,31 @@ def test_stories_filters_and_bad_sort(filled_store: Store) -> None:
     assert code == 0 and "s1" not in out
     code, _, err = _invoke("stories", "--db", db, "--sort", "alphabet")
     assert code == 1 and err.startswith("error: --sort alphabet")
+
+
+def test_outlet_names_are_never_rich_markup(tmp_path: Path) -> None:
+    from storytrace.model import Article, Family, Passage, Story
+
+    text = "The harbour \u200bmaster said the ferry struck the sandbank in thick fog on Tuesday."
+    store = Store(tmp_path / "m.db")
+    a = Article(id="a1", origin="a", format="text", raw=b"a", source="evil[/]", text=text)
+    b = Article(
+        id="b1",
+        origin="b",
+        format="text",
+        raw=b"b",
+        source="[link=https://evil.example]x[/link]",
+        text=text.replace("ferry", "boat"),
+    )
+    store.add_articles([a, b])
+    store.save_cleaned([(a, [], []), (b, [], [])])
+    store.replace_families(
+        [Family("f", "copy", (Passage("a1", 0, len(a.text)), Passage("b1", 0, len(b.text))))]
+    )
+    store.save_stories([Story("s1", "t", None, None, ("a1", "b1"))])
+    store.close()
+    code, out, err = _invoke("show", "s1", "--db", str(tmp_path / "m.db"))
+    assert code == 0, err
+    assert "evil[/]" in out
+    assert "[link=https://evil.example]x[/link]" in out
+    assert "\x1b]8" not in out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from storytrace.model import FindingValue, Mention
@@ -77,3 +79,33 @@ def test_recent_sort_puts_newest_first_and_undated_last() -> None:
         StoryRow("c", "", 1, (), "2021-05-01", "2021-05-03", 0),
     ]
     assert [r.story_id for r in sorted(rows, key=_recent_first)] == ["c", "b", "a"]
+
+
+def test_story_articles_are_ordered_by_instant_across_time_zones(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from storytrace.model import Article, Story
+
+    store = Store(tmp_path / "tz.db")
+    early = Article(
+        id="z",
+        origin="z",
+        format="text",
+        raw=b"z",
+        text="x",
+        published=datetime(2024, 3, 3, 10, tzinfo=timezone(timedelta(hours=5))),
+    )
+    late = Article(
+        id="a",
+        origin="a",
+        format="text",
+        raw=b"a",
+        text="y",
+        published=datetime(2024, 3, 3, 6, tzinfo=UTC),
+    )
+    store.add_articles([early, late])
+    store.save_cleaned([(early, [], []), (late, [], [])])
+    store.save_stories([Story("s", "t", None, None, ("a", "z"))])
+    detail = story_detail(store, "s")
+    assert detail is not None
+    assert [a.id for a in detail.articles] == ["z", "a"]

@@ -93,19 +93,24 @@ def print_family(family: Family, articles: Mapping[str, Article], console: Conso
     if len(shown) < 2:
         return
     reference = next((p for p in shown if p.article_id == family.origin_article_id), shown[0])
-    reference_text = articles[reference.article_id].text[reference.start : reference.end]
-    table = Table(title=f"Reuse family {family.id} ({family.kind}), origin: {origin}")
+    # Differences are found on the text as shown (control and bidi characters dropped), so
+    # the highlighted offsets match what the terminal prints.
+    reference_text = strip_controls(
+        articles[reference.article_id].text[reference.start : reference.end]
+    )
+    table = Table(title=Text(f"Reuse family {family.id} ({family.kind}), origin: {origin}"))
     cells = []
     for p in shown:
         article = articles[p.article_id]
         marker = " *" if p == reference else ""
+        # A header given as Text is never parsed as Rich markup (outlet names are untrusted).
         table.add_column(
-            f"{p.article_id} ({strip_controls(article.source or '?')}){marker}",
+            Text(f"{p.article_id} ({strip_controls(article.source or '?')}){marker}"),
             overflow="fold",
             ratio=1,
         )
-        text = article.text[p.start : p.end]
-        cell = safe(text)
+        text = strip_controls(article.text[p.start : p.end])
+        cell = Text(text)
         if p != reference:
             _, changed = differences(reference_text, text)
             for start, end in changed:

@@ -11,13 +11,14 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from .errors import StorytraceError
 from .model import Article, Family, Finding, FindingValue, Story
 from .store import Store
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _KIND_ORDER = {"disagree": 0, "variant": 1, "agree": 2}
 _PARTIAL_DATE = re.compile(r"^(?:(?P<year>\d{4})|-)-(?P<month>\d{2})(?:-(?P<day>\d{2}))?$")
 
@@ -131,11 +132,8 @@ def story_detail(store: Store, story_id: str) -> StoryDetail | None:
     articles = tuple(
         sorted(
             store.articles(story.article_ids),
-            key=lambda a: (
-                a.published is None,
-                a.published.isoformat() if a.published else "",
-                a.id,
-            ),
+            # by the instant, not the text: "10:00+05:00" is before "06:00+00:00"
+            key=lambda a: (a.published is None, a.published or _EPOCH, a.id),
         )
     )
     members = set(story.article_ids)

@@ -162,3 +162,16 @@ def test_jsonl_reader_never_raises_on_arbitrary_records(values: list[dict[str, o
         if isinstance(item, Article):
             assert item.published is None or item.published.tzinfo is not None
             assert item.raw
+
+
+def test_unpaired_surrogates_in_metadata_become_replacement_characters(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text(
+        '{"text": "A body about the harbour.", "title": "T\\ud800x", "id": "a\\udfffb"}\n'
+    )
+    articles, errors = [], []
+    articles = list(read_paths([path], errors.append))
+    assert errors == []
+    assert articles[0].title == "T\ufffdx"
+    assert articles[0].external_id == "a\ufffdb"
+    articles[0].title.encode("utf-8")

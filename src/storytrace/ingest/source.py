@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -117,11 +118,18 @@ def from_struct_time(value: time.struct_time | None) -> datetime | None:
         return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean_field(value: object) -> str | None:
-    """A metadata string stripped of surrounding whitespace, or None when empty or not text."""
+    """A metadata string stripped of surrounding whitespace, or None when empty or not text.
+
+    Unpaired surrogates (JSON allows them as escapes, UTF-8 cannot store them) become U+FFFD,
+    as a decoder would make them, so one odd title cannot stop the batch it is in.
+    """
     if not isinstance(value, str):
         return None
-    text = " ".join(value.split())
+    text = " ".join(_SURROGATE.sub("\ufffd", value).split())
     return text or None
 
 
