@@ -96,6 +96,11 @@ def test_bad_input_gives_one_line_errors_and_the_run_goes_on(tmp_path: Path) -> 
 
 def test_unknown_story_and_bad_format_are_one_line_errors(tmp_path: Path) -> None:
     db = str(tmp_path / "s.db")
+    code, _, err = _invoke("stories", "--db", db)
+    assert code == 1
+    assert err.startswith(f"error: {db}: no such store")
+    assert not (tmp_path / "s.db").exists()  # a mistyped name creates nothing
+    Store(tmp_path / "s.db").close()
     code, _, err = _invoke("show", "nope", "--db", db)
     assert code == 1
     assert err.strip() == "error: nope: no story has this id"

@@ -112,3 +112,26 @@ def test_an_outlets_repeated_lines_are_removed_as_furniture(tmp_path: Path) -> N
         assert FURNITURE not in article.text
         assert ("repeated", FURNITURE) in {(b.reason, b.text) for b in article.removed}
         assert LONG_REPEAT in article.text  # long prose is never counted as furniture
+
+
+@pytest.mark.parametrize("step", ["build_families", "compare"])
+def test_interrupted_late_steps_are_caught_up_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    with storytrace.open(tmp_path / "whole.db") as corpus:
+        corpus.ingest([EXAMPLES])
+        corpus.analyze()
+        expected = build_export(corpus.store)
+
+    def crash(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    with storytrace.open(tmp_path / "cut.db") as corpus:
+        corpus.ingest([EXAMPLES])
+        monkeypatch.setattr(pipeline, step, crash)
+        with pytest.raises(KeyboardInterrupt):
+            corpus.analyze()
+        monkeypatch.undo()
+        corpus.analyze()
+        assert build_export(corpus.store) == expected
+        assert corpus.store.stories_to_compare() == []

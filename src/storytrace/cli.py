@@ -85,12 +85,20 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 
 @contextmanager
-def _corpus(db: Path, config: Path | None, debug: bool) -> Iterator[Corpus]:
-    """Open the store; turn storytrace errors into one line and exit 1 (tracebacks on --debug)."""
+def _corpus(
+    db: Path, config: Path | None, debug: bool, *, must_exist: bool = False
+) -> Iterator[Corpus]:
+    """Open the store; turn storytrace errors into one line and exit 1 (tracebacks on --debug).
+
+    Commands that only read (``must_exist``) refuse a missing file instead of creating an
+    empty store under a mistyped name.
+    """
     from . import open as open_corpus
     from .settings import load_settings
 
     try:
+        if must_exist and not db.exists():
+            raise StorytraceError(f"{db}: no such store (run `storytrace run PATHS --db {db}`)")
         corpus = open_corpus(db, load_settings(config))
     except StorytraceError as exc:
         _fail(exc, debug)
@@ -252,7 +260,7 @@ def stories(
         min_size=min_size,
         sort=sort,  # type: ignore[arg-type]  # checked against the four names just above
     )
-    with _corpus(db, None, debug) as corpus:
+    with _corpus(db, None, debug, must_exist=True) as corpus:
         _print_stories(corpus, _console(), limit, filters)
 
 
@@ -299,7 +307,7 @@ def show(
     """
     from .terminal import print_story
 
-    with _corpus(db, None, debug) as corpus:
+    with _corpus(db, None, debug, must_exist=True) as corpus:
         matches = corpus.store.find_story_ids(story_id)
         if len(matches) != 1:
             cause = "no story has this id" if not matches else f"{len(matches)} stories match"
@@ -321,7 +329,7 @@ def reuse(
     """
     from .terminal import print_article_reuse
 
-    with _corpus(db, None, debug) as corpus:
+    with _corpus(db, None, debug, must_exist=True) as corpus:
         matches = corpus.store.find_article_ids(article_id)
         if len(matches) != 1:
             cause = "no article has this id" if not matches else f"{len(matches)} articles match"
@@ -347,7 +355,7 @@ def export(
     fmt = fmt.lower()
     if fmt not in ("json", "csv", "parquet"):
         raise _fail(StorytraceError(f"--format {fmt}: use json, csv or parquet"), debug)
-    with _corpus(db, None, debug) as corpus:
+    with _corpus(db, None, debug, must_exist=True) as corpus:
         written = corpus.export(fmt, out)  # type: ignore[arg-type]
     _console().print(f"wrote {len(written)} file(s) to {out}", markup=False)
 
@@ -364,7 +372,7 @@ def report(
     """
     from .report import write_report
 
-    with _corpus(db, None, debug) as corpus:
+    with _corpus(db, None, debug, must_exist=True) as corpus:
         index = write_report(corpus.store, out)
     _console().print(f"report: {index}", markup=False)
 

@@ -32,6 +32,7 @@ from .settings import ALGORITHMS, Settings
 from .store import Store
 
 log = logging.getLogger(__name__)
+_FAMILIES_LINKS = "families_built_from_links"
 
 
 class Progress(Protocol):
@@ -100,11 +101,12 @@ def analyze(store: Store, settings: Settings, progress: Progress = _no_progress)
     report = AnalyzeReport()
     run_id = store.start_run("analyze", settings.as_dict(), ALGORITHMS)
     _clean_segment_facts(store, settings, report, progress)
-    touched_by_reuse = _find_reuse(store, settings, report, progress)
-    touched_stories = _cluster(store, settings, report, progress)
-    assignments = store.assignments()
-    touched_stories |= {assignments[a] for a in touched_by_reuse if a in assignments}
-    _compare(store, settings, sorted(touched_stories), report, progress)
+    _find_reuse(store, settings, report, progress)
+    _rebuild_families(store, settings, report)
+    _cluster(store, settings, report, progress)
+    # Stories are flagged in the same transactions that change them, so a run cut short
+    # anywhere leaves the flags for the next run to compare.
+    _compare(store, settings, store.stories_to_compare(), report, progress)
     store.finish_run(
         run_id,
         {k: v for k, v in vars(report).items() if k != "errors"} | {"errors": len(report.errors)},
@@ -182,11 +184,11 @@ class _BatchLineCounts:
 
 def _find_reuse(
     store: Store, settings: Settings, report: AnalyzeReport, progress: Progress
-) -> set[str]:
-    """Index and compare new articles against everything stored; returns articles with links."""
+) -> None:
+    """Index and compare new articles against everything stored."""
     pending = store.article_ids_at_stage(st.STAGE_CLEANED)
     if not pending:
-        return set()
+        return
 
     @lru_cache(maxsize=1024)
     def load(article_id: str) -> tuple[Article, Segmentation]:
@@ -198,7 +200,6 @@ def _find_reuse(
         sentences = tuple(store.sentences(article_id))
         return article, Segmentation(article_id, sentences, tokenize(article.text))
 
-    linked: set[str] = set()
     done = 0
     for ids in _batches(pending, settings.pipeline.batch_size):
         batch = [load(article_id) for article_id in ids]
@@ -206,28 +207,37 @@ def _find_reuse(
             links = find_reuse(batch, store, load, settings.reuse)
             store.save_links(links)
             store.set_stage(list(ids), st.STAGE_REUSE)
-        for link in links:
-            linked.update((link.a.article_id, link.b.article_id))
         report.reuse_links += len(links)
         done += len(ids)
         report.reuse_checked = done
         progress("reuse", done, len(pending))
 
+
+def _rebuild_families(store: Store, settings: Settings, report: AnalyzeReport) -> None:
+    """Regroup all links into families when links were added since the last grouping.
+
+    The link count at the last grouping is kept in the store, so a run interrupted between
+    saving links and grouping them regroups on the next run.
+    """
+    count = store.link_count()
+    if store.state(_FAMILIES_LINKS) == str(count):
+        return
     all_links = store.links()
     ids_in_links = sorted({p.article_id for link in all_links for p in (link.a, link.b)})
     articles = {a.id: a for a in store.articles(ids_in_links)}
     families = build_families(all_links, articles, settings.reuse)
-    store.replace_families(families)
+    assignments = store.assignments()
+    with store.transaction():
+        store.replace_families(families)
+        store.set_state(_FAMILIES_LINKS, str(count))
+        store.flag_for_compare({assignments[i] for i in ids_in_links if i in assignments})
     report.families = len(families)
-    return linked
 
 
-def _cluster(
-    store: Store, settings: Settings, report: AnalyzeReport, progress: Progress
-) -> set[str]:
+def _cluster(store: Store, settings: Settings, report: AnalyzeReport, progress: Progress) -> None:
     pending = store.article_ids_at_stage(st.STAGE_REUSE)
     if not pending:
-        return set()
+        return
     assigned = store.assignments()
     articles = {a.id: a for a in store.articles(sorted(set(pending) | set(assigned)))}
     new = [articles[i] for i in pending]
@@ -240,10 +250,10 @@ def _cluster(
     with store.transaction():
         store.save_stories(stories)
         store.set_stage(pending, st.STAGE_CLUSTERED)
+        store.flag_for_compare(touched)
     report.clustered = len(pending)
     report.stories_touched = len(touched)
     progress("cluster", len(pending), len(pending))
-    return set(touched)
 
 
 def _story(story_id: str, members: Sequence[Article]) -> Story:
@@ -286,7 +296,13 @@ def _compare(
         articles = store.articles(story.article_ids)
         mentions = store.mentions(story.article_ids)
         families = store.families(story.article_ids)
-        findings = compare(story, articles, mentions, families, settings.compare)
+        try:
+            findings = compare(story, articles, mentions, families, settings.compare)
+        except Exception as exc:  # one pathological story must not stop the others
+            message = f"story {story_id}: cannot compare: {type(exc).__name__}: {exc}"
+            log.debug("%s", message, exc_info=True)  # the CLI prints the line
+            report.errors.append(message)
+            continue  # stays flagged: tried again next run
         store.replace_findings(story_id, findings)
         report.findings += len(findings)
         progress("compare", done, len(story_ids))

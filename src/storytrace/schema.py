@@ -176,4 +176,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source, line_key)
     ) WITHOUT ROWID;
     """,
+    """
+    CREATE TABLE pipeline_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE stories_to_compare (
+        story_id TEXT PRIMARY KEY REFERENCES stories(id)
+    );
+    """,
 )

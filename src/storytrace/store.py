@@ -555,8 +555,38 @@ class Store:
 
     # -- findings ---------------------------------------------------------------------------
 
+    # -- what the pipeline still owes (so an interrupted run catches up) ---------------------
+
+    def state(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM pipeline_state WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_state(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO pipeline_state (key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def link_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM reuse_links").fetchone()[0])
+
+    def flag_for_compare(self, story_ids: Iterable[str]) -> None:
+        """Mark stories whose findings must be recomputed (cleared by replace_findings)."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO stories_to_compare (story_id) VALUES (?) ON CONFLICT DO NOTHING",
+                [(story_id,) for story_id in sorted(set(story_ids))],
+            )
+
+    def stories_to_compare(self) -> list[str]:
+        rows = self._db.execute("SELECT story_id FROM stories_to_compare ORDER BY story_id")
+        return [r[0] for r in rows]
+
     def replace_findings(self, story_id: str, findings: Sequence[Finding]) -> None:
         with self.transaction() as db:
+            db.execute("DELETE FROM stories_to_compare WHERE story_id = ?", (story_id,))
             db.execute("DELETE FROM findings WHERE story_id = ?", (story_id,))
             for rank, finding in enumerate(findings):
                 db.execute(
