@@ -47,3 +47,11 @@ def test_spans_stay_inside_the_text(text: str) -> None:
     for t in seg.tokens:
         assert previous <= t.start < t.end <= len(text)
         previous = t.end
+
+
+def test_a_huge_paragraph_is_split_like_small_ones() -> None:
+    sentence = "Sentence {i} says Dr. Smith of the U.S. went home."
+    text = " ".join(sentence.format(i=i) for i in range(1500))  # ~75,000 chars, one line
+    spans = split_sentences(text)
+    assert len(spans) == 1500
+    assert all(text[s:e] == sentence.format(i=i) for i, (s, e) in enumerate(spans))

@@ -71,6 +71,32 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 _INNER_BOUNDARY = re.compile(r"[.!?…;:。！？]['\"’”)\]]*\s+\S")
 
 
+# pysbd's time grows faster than linearly with its input; a flattened page can be one line of
+# megabytes. Longer paragraphs are cut at clear sentence ends into windows of about this size.
+_MAX_PYSBD_CHARS = 4000
+# A clear end: after a lowercase word or number (not "Dr." or "U.S."), then a capital.
+_CLEAR_END = re.compile(r"(?<=[a-z0-9]{2})[.!?][\"'’”)\]]*\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def _windows(chunk: str) -> list[tuple[int, str]]:
+    """``chunk`` cut at clear sentence ends into pieces of at most ~_MAX_PYSBD_CHARS.
+
+    A piece with no clear end inside is cut hard at the limit (rare: text without sentences).
+    """
+    windows: list[tuple[int, str]] = []
+    start = 0
+    while len(chunk) - start > _MAX_PYSBD_CHARS:
+        limit = start + _MAX_PYSBD_CHARS
+        cut = None
+        for match in _CLEAR_END.finditer(chunk, start + _MAX_PYSBD_CHARS // 2, limit):
+            cut = match.end()
+        cut = cut or limit
+        windows.append((start, chunk[start:cut]))
+        start = cut
+    windows.append((start, chunk[start:]))
+    return windows
+
+
 @lru_cache(maxsize=8192)
 def _paragraph_sentences(chunk: str) -> tuple[tuple[int, int], ...]:
     """Sentence spans within one paragraph.
@@ -85,6 +111,11 @@ def _paragraph_sentences(chunk: str) -> tuple[tuple[int, int], ...]:
     if not _INNER_BOUNDARY.search(stripped_all):
         start = chunk.index(stripped_all)
         return ((start, start + len(stripped_all)),)
+    if len(chunk) > _MAX_PYSBD_CHARS:
+        spans_long: list[tuple[int, int]] = []
+        for base, window in _windows(chunk):
+            spans_long.extend((base + a, base + b) for a, b in _paragraph_sentences(window))
+        return tuple(spans_long)
     spans: list[tuple[int, int]] = []
     cursor = 0
     for piece in _segmenter().segment(chunk):
