@@ -109,3 +109,37 @@ def test_story_articles_are_ordered_by_instant_across_time_zones(tmp_path: Path)
     detail = story_detail(store, "s")
     assert detail is not None
     assert [a.id for a in detail.articles] == ["z", "a"]
+
+
+def test_key_names_count_articles_not_repetitions() -> None:
+    from storytrace.model import Mention
+    from storytrace.views import key_names
+
+    def m(article: str, value: str, kind: str = "person") -> Mention:
+        return Mention(article, 0, 1, kind, value)  # type: ignore[arg-type]
+
+    mentions = [
+        m("a", "Ingrid Solvang"),
+        m("a", "Ingrid Solvang"),
+        m("b", "ingrid solvang"),
+        m("c", "Ingrid Solvang"),
+        m("a", "Port Halvard", "place"),
+        m("b", "Port Halvard", "place"),
+        m("c", "Only Once"),
+        m("a", "40", "number"),
+        m("b", "40", "number"),
+    ]
+    assert key_names(mentions) == (("Ingrid Solvang", "person", 3), ("Port Halvard", "place", 2))
+    assert key_names([m("a", "Solo Name")]) == (("Solo Name", "person", 1),)
+
+
+def test_key_names_merge_one_name_given_two_kinds() -> None:
+    from storytrace.model import Mention
+    from storytrace.views import key_names
+
+    mentions = [
+        Mention("a", 0, 1, "place", "Port Halvard"),
+        Mention("b", 0, 1, "place", "Port Halvard"),
+        Mention("c", 0, 1, "org", "Port Halvard"),
+    ]
+    assert key_names(mentions) == (("Port Halvard", "place", 3),)

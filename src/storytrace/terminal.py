@@ -44,6 +44,12 @@ def print_story(store: Store, story_id: str, console: Console) -> None:
     first = story.first_seen.isoformat() if story.first_seen else "unknown"
     last = story.last_seen.isoformat() if story.last_seen else "unknown"
     console.print(f"first seen {first} · last seen {last}", markup=False)
+    if detail.key_names:
+        names = Text("key names: ", style="bold")
+        names.append_text(
+            safe(", ".join(f"{name} ({count})" for name, _, count in detail.key_names))
+        )
+        console.print(names)
 
     articles = Table(title="Articles", show_lines=False)
     for column in ("id", "outlet", "published", "title"):

@@ -9,13 +9,14 @@ from __future__ import annotations
 import calendar
 import re
 import sqlite3
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from .errors import StorytraceError
-from .model import Article, Family, Finding, FindingValue, Story
+from .model import Article, Family, Finding, FindingValue, Mention, Story
 from .store import Store
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -40,6 +41,7 @@ class StoryDetail:
     articles: tuple[Article, ...]
     families: tuple[Family, ...]
     findings: tuple[Finding, ...]
+    key_names: tuple[tuple[str, str, int], ...] = ()  # (name, kind, articles naming it)
 
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.id == article_id)
@@ -145,7 +147,44 @@ def story_detail(store: Store, story_id: str) -> StoryDetail | None:
     findings = tuple(
         sorted(store.findings(story_id), key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.topic))
     )
-    return StoryDetail(story, articles, families, findings)
+    return StoryDetail(
+        story, articles, families, findings, key_names(store.mentions(story.article_ids))
+    )
+
+
+def key_names(mentions: Sequence[Mention], limit: int = 12) -> tuple[tuple[str, str, int], ...]:
+    """The people, organisations and places most articles of a story name.
+
+    Counted per article (a name repeated in one article counts once), spelled as most often
+    written, ties broken by name; names only one article uses are left out when the story has
+    several articles.
+    """
+    # One name, one entry: the rule-based kinds can differ between sentences for one name.
+    articles_of: dict[str, set[str]] = {}
+    spellings: dict[str, Counter[str]] = {}
+    kinds: dict[str, Counter[str]] = {}
+    for m in mentions:
+        if m.kind not in ("person", "org", "place"):
+            continue
+        key = " ".join(m.value.casefold().split())
+        articles_of.setdefault(key, set()).add(m.article_id)
+        spellings.setdefault(key, Counter())[m.value] += 1
+        kinds.setdefault(key, Counter())[m.kind] += 1
+    several = len({m.article_id for m in mentions}) > 1
+    ranked = sorted(
+        (
+            (_most_common(spellings[key]), _most_common(kinds[key]), len(ids))
+            for key, ids in articles_of.items()
+            if len(ids) > 1 or not several
+        ),
+        key=lambda item: (-item[2], item[0]),
+    )
+    return tuple(ranked[:limit])
+
+
+def _most_common(counts: Counter[str]) -> str:
+    """The most frequent item, ties broken alphabetically (deterministic)."""
+    return min(counts, key=lambda item: (-counts[item], item))
 
 
 def display_value(value: FindingValue) -> str:
