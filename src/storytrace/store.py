@@ -232,6 +232,10 @@ class Store:
         removed = self._removed_for([r["id"] for r in rows])
         return [self._article_from_row(r, removed[r["id"]]) for r in rows]
 
+    def article_sources(self) -> dict[str, str | None]:
+        """Every article's outlet, without loading (and decompressing) the articles."""
+        return {r[0]: r[1] for r in self._db.execute("SELECT id, source FROM articles")}
+
     def article(self, article_id: str) -> Article | None:
         found = self.articles([article_id])
         return found[0] if found else None

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from .errors import StorytraceError
 from .model import Article, Family, Finding, FindingValue, Mention, Story
+from .reuse_graph import UNKNOWN_OUTLET
 from .store import Store
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -47,10 +48,6 @@ class StoryDetail:
         return next(a for a in self.articles if a.id == article_id)
 
 
-def _outlet(article: Article) -> str:
-    return article.source or "unknown outlet"
-
-
 SortKey = Literal["size", "recent", "outlets", "disagreements"]
 
 
@@ -78,7 +75,10 @@ def story_rows(store: Store, filters: StoryFilter = StoryFilter()) -> list[Story
     for finding in findings:
         if finding.kind == "disagree":
             disagreements[finding.story_id] = disagreements.get(finding.story_id, 0) + 1
-    sources = {a.id: _outlet(a) for a in store.articles()}
+    sources = {
+        article_id: source or UNKNOWN_OUTLET
+        for article_id, source in store.article_sources().items()
+    }
     matching = None
     if filters.query:
         try:
