@@ -227,6 +227,24 @@ def test_passages_that_merely_touch_stay_in_separate_families() -> None:
     assert ["hub", "p"] in members and ["hub", "q"] in members
 
 
+def test_a_sentence_taken_from_a_copied_paragraph_is_its_own_family() -> None:
+    # b took a whole paragraph from a; c, later, took one sentence of it. c's passage lies
+    # inside the paragraph in a and b but is not the same text: it forms its own family (a's,
+    # b's and c's copies of the sentence), so the paragraph's family does not list c.
+    days = [datetime(2020, 1, day, tzinfo=UTC) for day in (1, 2, 3)]
+    paragraph = f"{WIRE} {FILLER_A}"
+    sentence = WIRE[: WIRE.index(".") + 1]
+    articles = {
+        "a": _article("a", paragraph, days[0]),
+        "b": _article("b", f"{FILLER_B}\n\n{paragraph}", days[1]),
+        "c": _article("c", f"{UNRELATED}\n{sentence}", days[2]),
+    }
+    families = build_families(_run(*articles.values()), articles)
+    members = sorted(sorted({p.article_id for p in f.passages}) for f in families)
+    assert members == [["a", "b"], ["a", "b", "c"]]
+    assert {f.origin_article_id for f in families} == {"a"}
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     prefix=st.text(alphabet="abc XYZ.,\"'\n“”-1", max_size=40),

@@ -53,7 +53,8 @@ class ReuseSettings:
     max_seed_repeat: int = 8
     # Share of a passage's characters inside double quotes for it to count as quoted.
     quote_min_fraction: float = 0.8
-    # Passages of one article join one family when they overlap by this share of the shorter.
+    # Passages of one article join one family when they overlap by this share of the longer
+    # (so by at least this share of each): they are then the same text.
     family_min_overlap: float = 0.5
 
 
@@ -297,17 +298,20 @@ def build_families(
             number[(link.b.article_id, link.b.start, link.b.end)],
         )
     # Two passages of one article are the same text when they overlap by at least
-    # ``family_min_overlap`` of the shorter one. A mere touch is not enough: otherwise a
-    # paragraph copied from one source and the next sentence copied from another would chain
-    # both sources into one family with one origin. Nodes are sorted by (article, start).
+    # ``family_min_overlap`` of the longer one, that is of both. A mere touch is not enough
+    # (a paragraph copied from one source and the next sentence copied from another would
+    # chain both sources into one family with one origin), and neither is containment: when
+    # outlet B took a paragraph from A and C took one sentence of it from B, B's sentence and
+    # B's paragraph are different passages, and C's family names B, the article C's words
+    # match, not A's paragraph family. Nodes are sorted by (article, start).
     for position, (article_id, start, end) in enumerate(nodes):
         for other in range(position - 1, -1, -1):
             other_article, other_start, other_end = nodes[other]
             if other_article != article_id:
                 break
             overlap = min(end, other_end) - start
-            shorter = min(end - start, other_end - other_start)
-            if overlap > 0 and overlap >= settings.family_min_overlap * shorter:
+            longer = max(end - start, other_end - other_start)
+            if overlap > 0 and overlap >= settings.family_min_overlap * longer:
                 union.union(other, position)
     groups: dict[int, list[tuple[str, int, int]]] = {}
     for position, node in enumerate(nodes):
