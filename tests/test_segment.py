@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace.model import Article
-from storytrace.segment import normalize_token, segment, split_sentences, tokenize
+from storytrace.segment import (
+    _plain_sentences,
+    _segmenter,
+    normalize_token,
+    segment,
+    split_sentences,
+    tokenize,
+)
 
 
 def _article(text: str) -> Article:
@@ -55,3 +62,58 @@ def test_a_huge_paragraph_is_split_like_small_ones() -> None:
     spans = split_sentences(text)
     assert len(spans) == 1500
     assert all(text[s:e] == sentence.format(i=i) for i, (s, e) in enumerate(spans))
+
+
+def _pysbd_spans(chunk: str) -> tuple[tuple[int, int], ...]:
+    """pysbd's sentences of one paragraph as stripped spans (what segment does with them)."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in _segmenter().segment(chunk):
+        stripped = piece.strip()
+        if stripped:
+            found = chunk.find(stripped, cursor)
+            spans.append((found, found + len(stripped)))
+            cursor = found + len(stripped)
+    return tuple(spans)
+
+
+_WORDS = ["the", "mayor", "said", "it", "rained", "on", "monday", "river", "rose", "3.5"]
+_TRICKY = ["Dr.", "U.S.", "etc.", '"Yes."', "(see below)", "...", "J.", "example.com", "is", "al"]
+_sentence = st.tuples(
+    st.lists(st.sampled_from(_WORDS), min_size=1, max_size=8),
+    st.one_of(
+        st.just([]), st.lists(st.tuples(st.integers(0, 8), st.sampled_from(_TRICKY)), max_size=1)
+    ),
+    st.sampled_from([".", "!", "?", ".", ""]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_sentence, min_size=1, max_size=6))
+def test_plain_paragraphs_are_split_exactly_as_pysbd_splits_them(
+    sentences: list[tuple[list[str], list[tuple[int, str]], str]],
+) -> None:
+    texts = []
+    for words, tricks, mark in sentences:
+        for position, trick in tricks:
+            words = [*words[:position], trick, *words[position:]]
+        texts.append(" ".join(words).capitalize() + mark)
+    chunk = " ".join(texts)
+    plain = _plain_sentences(chunk)
+    if plain is not None:  # only plain paragraphs skip pysbd; they must lose nothing
+        assert plain == _pysbd_spans(chunk)
+
+
+def test_plain_rule_takes_ordinary_prose_and_leaves_the_rest_to_pysbd() -> None:
+    prose = "The river rose overnight. Crews worked until dawn! Was anyone hurt? Nobody knows."
+    assert _plain_sentences(prose) == _pysbd_spans(prose)
+    assert len(_plain_sentences(prose) or ()) == 4
+    for tricky in (
+        "Dr. Smith arrived. He left.",  # abbreviation
+        "The U.S. team won. Fans cheered.",  # initials
+        'He said "Go home." Then he left.',  # a quotation
+        "It ended... Then it began.",  # ellipsis
+        "He left. then he came back.",  # lower case after the mark
+        "Read more at example.com today. Thanks.",  # a dot inside a word
+    ):
+        assert _plain_sentences(tricky) is None, tricky
