@@ -116,7 +116,9 @@ def test_same_article_twice_links_nothing_and_is_indexed_once() -> None:
     index = MemoryFingerprintIndex()
     pairs = [(article, segment(article))] * 2
     assert find_reuse(pairs, index, lambda _id: (article, segment(article))) == ()
-    hashes, _ = fingerprints(ngram_hashes(words_of(segment(article)), 5), 4)
+    defaults = ReuseSettings()
+    ngrams = ngram_hashes(words_of(segment(article)), defaults.ngram_words)
+    hashes, _ = fingerprints(ngrams, defaults.winnow_window)
     postings = list(index.lookup(hashes))
     assert len(postings) == len(hashes)
     # A later run over the same article neither links it to itself nor indexes it again.
@@ -260,3 +262,16 @@ def test_spans_stay_inside_the_texts(prefix: str, suffix: str, cut: int) -> None
             assert 0 <= passage.start < passage.end <= len(text)
             assert text[passage.start : passage.end].strip()
         assert link.a.article_id != link.b.article_id
+
+
+def test_a_copy_of_exactly_min_words_words_is_always_found() -> None:
+    # Two windows of winnow_window n-grams fit in min_words words, so such a copy shares two
+    # fingerprints whatever its hashes are; check it for every cut of the wire text.
+    defaults = ReuseSettings()
+    words = WIRE.split()
+    for first in range(0, len(words) - defaults.min_words, 3):
+        copied = " ".join(words[first : first + defaults.min_words])
+        text_a, text_b = f"{UNRELATED} {copied} {FILLER_A}", f"{FILLER_B} {copied}"
+        (link,) = _family_links(text_a, text_b)
+        assert text_a[link.a.start : link.a.end].startswith(copied.rstrip(".,"))
+        assert text_b[link.b.start : link.b.end].startswith(copied.rstrip(".,"))

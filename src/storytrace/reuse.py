@@ -1,12 +1,13 @@
 """Reuse stage: passages shared between articles, exact spans, families and their origin.
 
-Algorithm ``reuse.winnow.v1`` (MOSS / Passim style):
+Algorithm ``reuse.winnow.v2`` (MOSS / Passim style; v2: two shared fingerprints per pair, from
+windows of two n-grams, where v1 aligned on one from windows of four):
 
 1. each article's word tokens (punctuation skipped, number grouping and dots dropped, see
    :func:`storytrace.reuse_align.word_form`) are hashed as overlapping word n-grams;
 2. winnowing keeps the minimum hash of every window of ``winnow_window`` n-grams, which
-   guarantees that any shared run of ``ngram_words + winnow_window - 1`` words yields at least
-   one shared fingerprint while storing only a fraction of the n-grams;
+   guarantees that any shared run of ``ngram_words + 2 * winnow_window - 1`` words yields at
+   least two shared fingerprints while storing only a fraction of the n-grams;
 3. the :class:`FingerprintIndex` answers which articles hold a fingerprint; fingerprints held
    by more than ``max_df`` articles are common phrases, not reuse, and are ignored;
 4. an article sharing ``min_shared_fingerprints`` or more with another is aligned with it word
@@ -39,12 +40,16 @@ class ReuseSettings:
 
     # Words per hashed n-gram; shorter n-grams find more short copies and more noise.
     ngram_words: int = 5
-    # n-grams per winnowing window: a copy of ngram_words + winnow_window - 1 words is always found.
-    winnow_window: int = 4
+    # n-grams per winnowing window. Two disjoint windows fit in any run of
+    # ngram_words + 2 * winnow_window - 1 words (= min_words), so every copy of min_words words
+    # shares at least two fingerprints.
+    winnow_window: int = 2
     # A fingerprint held by more articles than this is a stock phrase and proposes no pair.
     max_df: int = 100
-    # Distinct shared fingerprints needed before two articles are aligned.
-    min_shared_fingerprints: int = 1
+    # Distinct shared fingerprints needed before two articles are aligned. One chance five-word
+    # match between unrelated articles is common in a large corpus (the pairs it proposes grew
+    # as N^1.6); two on the same pair are rare, and a real copy always has two (see above).
+    min_shared_fingerprints: int = 2
     # Shortest passage, in words, reported as reuse.
     min_words: int = 8
     # Most changed, inserted or deleted words between two matching runs of one passage.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,7 @@ _MIN_TAIL_RUN = 3
 _MAX_CHANGED_EDGE = 2
 
 
+@lru_cache(maxsize=1 << 17)
 def word_form(norm: str) -> str | None:
     """The form a token is compared on in reuse, or None for punctuation.
 
@@ -56,6 +58,7 @@ def word_form(norm: str) -> str | None:
     return norm.replace(".", "")
 
 
+@lru_cache(maxsize=1 << 17)
 def token_hash(form: str) -> int:
     """A stable 64-bit hash of one word form (never Python's salted ``hash``)."""
     return int.from_bytes(blake2b(form.encode("utf-8"), digest_size=8).digest(), "little")
@@ -92,12 +95,7 @@ def words_of(segmentation: Segmentation) -> Words:
         starts.append(token.start)
         ends.append(token.end)
         index.append(position)
-    cache: dict[str, int] = {}
-    hashes: list[int] = []
-    for form in forms:
-        if form not in cache:
-            cache[form] = token_hash(form)
-        hashes.append(cache[form])
+    hashes = [token_hash(form) for form in forms]
     return Words(
         article_id=segmentation.article_id,
         segmentation=segmentation,

@@ -25,7 +25,7 @@ ALGORITHMS: dict[str, str] = {
     "clean": "clean.lines.v1",
     "segment": "segment.pysbd.v1",
     "facts": "facts.rules.v1",
-    "reuse": "reuse.winnow.v1",
+    "reuse": "reuse.winnow.v2",
     "cluster": "cluster.single_pass.v2",
     "compare": "compare.slots.v1",
 }
