@@ -275,3 +275,31 @@ def test_a_copy_of_exactly_min_words_words_is_always_found() -> None:
         (link,) = _family_links(text_a, text_b)
         assert text_a[link.a.start : link.a.end].startswith(copied.rstrip(".,"))
         assert text_b[link.b.start : link.b.end].startswith(copied.rstrip(".,"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(-5, 5), max_size=6),
+            st.booleans(),  # look up after this article (sorts the buffer into a run)
+        ),
+        max_size=12,
+    ),
+    st.lists(st.integers(-6, 6), max_size=8),
+)
+def test_memory_index_answers_like_a_plain_dict(
+    articles: list[tuple[list[int], bool]], query: list[int]
+) -> None:
+    index = MemoryFingerprintIndex()
+    expected: dict[int, list[tuple[str, int]]] = {}
+    for number, (hashes, look) in enumerate(articles):
+        positions = list(range(len(hashes)))
+        index.add(f"a{number}", np.array(hashes, np.int64), np.array(positions, np.int32))
+        for value, position in zip(hashes, positions, strict=True):
+            expected.setdefault(value, []).append((f"a{number}", position))
+        if look:
+            index.lookup(np.array(query, np.int64))
+    got = sorted(index.lookup(np.array(query, np.int64)))
+    want = sorted((v, a, p) for v in set(query) for a, p in expected.get(v, ()))
+    assert got == want
