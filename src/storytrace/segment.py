@@ -181,7 +181,10 @@ def _paragraph_sentences(chunk: str) -> tuple[tuple[int, int], ...]:
         return tuple(spans_long)
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for piece in _segmenter().segment(chunk):
+    # The processor's sentences, not Segmenter.segment(): segment() then finds each sentence in
+    # the text again with a regular expression built from it (~40 % of pysbd's time), which
+    # the loop below does with str.find. Same sentences on the 7,005 paragraphs checked.
+    for piece in _segmenter().processor(chunk).process():
         stripped = piece.strip()
         if not stripped:
             continue
