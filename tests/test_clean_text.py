@@ -251,6 +251,18 @@ _PRETEST_PIECES = [
     "\u017f",
     "\u212a",
     "é",
+    "Read more",
+    "continue reading",
+    "Sign up for our newsletter",
+    "Don't miss",
+    "Print this article",
+    "e-mail the story",
+    "Photos by",
+    "AP Photo",
+    "PA Images",
+    "EPA-EFE",
+    "_",
+    "- ",
 ]
 
 
@@ -267,7 +279,7 @@ def test_cheap_pretests_agree_with_the_patterns(pieces: list[str]) -> None:
     lowered = text.lower()
     footer = lex.may_match(lex.FOOTER_KEYS, lowered, text) and lex.FOOTER.search(text)
     assert bool(footer) == bool(lex.FOOTER.search(text))
-    assert _link_like(text) == bool(lex.LINK_LIKE.search(text))
+    assert _link_like(text, lowered) == bool(lex.LINK_LIKE.search(text))
     colon = ":" in text or "©" in text
     credit = lex.CREDIT_BY.match(text) or (colon and lex.CREDIT.search(text))
     assert bool(credit) == bool(lex.CREDIT.search(text))
@@ -276,6 +288,15 @@ def test_cheap_pretests_agree_with_the_patterns(pieces: list[str]) -> None:
     end = lex.HEADLINE_BAD_END.search(text, len(text) - 1)
     bad_end = text.endswith(lex.HEADLINE_BAD_END_CHARS) and end
     assert bool(bad_end) == bool(lex.HEADLINE_BAD_END.search(text))
+    words = tuple(word.lower() for word in lex.WORD.findall(text))
+    for starts, pattern in (
+        (lex.READ_MORE_STARTS, lex.READ_MORE),
+        (lex.PROMO_STARTS, lex.PROMO),
+        (lex.WIDGET_PHRASE_STARTS, lex.WIDGET_PHRASE),
+        (lex.CREDIT_BY_STARTS, lex.CREDIT_BY),
+    ):
+        assert lex.may_start(starts, words, text) or not pattern.match(text)
+    assert lex.may_match(lex.AGENCY_KEYS, lowered, text) or not lex.AGENCY.search(text)
     separators = not lex.MENU_SEPARATOR_CHARS.isdisjoint(text)
     assert separators or len(lex.MENU_SEPARATOR.split(text)) == 1
     line = split_lines(text)[0]

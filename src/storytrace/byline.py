@@ -14,13 +14,16 @@ reported apart because a modification date is not a publication date.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import cache, lru_cache
 from typing import Any
 
 import dateparser
+from dateparser.timezone_parser import pop_tz_offset_from_string
 
 logger = logging.getLogger(__name__)
 
@@ -141,9 +144,22 @@ def parse_date(text: str) -> datetime | None:
         first, second = int(numeric.group(1)), int(numeric.group(2))
         if len(numeric.group(1)) < 4 and first <= 12 and second <= 12 and first != second:
             return None
-    fast = _parse_common_date(text)
+    fast = _parse_common_date(text) or _parse_zoned_date(text)
     if fast is not None:
         return fast
+    if not _may_parse(text):
+        return None
+    return _dateparser_date(text)
+
+
+def clear_date_cache() -> None:
+    """Forget the dateparser results seen so far (a benchmark times pages as if unseen)."""
+    _dateparser_date.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _dateparser_date(text: str) -> datetime | None:
+    """dateparser's reading of ``text`` (~3 ms a call; a page often shows its date twice)."""
     try:
         parsed: datetime | None = dateparser.parse(
             text, languages=DATE_LANGUAGES, settings=DATEPARSER_SETTINGS
@@ -211,6 +227,130 @@ def _parse_common_date(text: str) -> datetime | None:
         return datetime(int(year), month, int(day), hour, minute, int(match["s"] or 0), tzinfo=UTC)
     except ValueError:
         return None
+
+
+# Time zone abbreviations read without dateparser; their offsets are dateparser's own (read
+# from its table on first use), so both paths convert a zoned time to UTC the same way.
+_FAST_ZONES = frozenset(
+    {
+        *("utc", "gmt", "et", "est", "edt", "cst", "cdt", "mst", "mdt", "pt", "pst", "pdt"),
+        *("bst", "ist", "cet", "cest", "eet", "eest", "aest", "aedt", "jst", "hkt", "sgt"),
+    }
+)
+_TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
+# "<date> <time> EST": a date _COMMON_DATE reads, with its time, then a zone.
+_TRAILING_ZONE = re.compile(r"^(?P<rest>.*\d(?:\s*[ap]\.?m\.?)?)\s+(?P<z>[a-z]{2,4})$", re.I)
+# "11:11 PM EST Nov 19, 2019", "10:48, Tue, Nov 19, 2019": a time (and zone) before the date.
+_LEADING_TIME = re.compile(
+    rf"^(?:(?P<day>(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\.?,?\s+)?"
+    rf"(?P<time>{_TIME})(?:\s+(?P<z>[a-z]{{2,4}}))?,?\s+(?P<rest>\S.*)$",
+    re.I,
+)
+_ISO_OFFSET = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2}(?::\d{2})?)(?P<sign>[+-])"
+    r"(?P<oh>\d{2}):(?P<om>\d{2})$"
+)
+
+
+@cache
+def _zone_offsets() -> dict[str, timedelta]:
+    """UTC offsets of ``_FAST_ZONES`` as dateparser reads them (it knows several "IST"s)."""
+    offsets: dict[str, timedelta] = {}
+    for zone in _FAST_ZONES:
+        found = pop_tz_offset_from_string(f"1 {zone.upper()}")[1]
+        offset = found.utcoffset(None) if found is not None else None
+        if offset is not None:
+            offsets[zone] = offset
+    return offsets
+
+
+def _parse_zoned_date(text: str) -> datetime | None:
+    """Zoned and time-first forms of the common dates without dateparser, or None.
+
+    ``_COMMON_DATE`` reads the date and time; the zone (one of ``_FAST_ZONES``) shifts it to
+    UTC. Anything else (an hour out of range, an unknown zone) is left to dateparser.
+    """
+    iso = _ISO_OFFSET.match(text)
+    if iso is not None:
+        local = _parse_common_date(f"{iso['date']}T{iso['time']}")
+        hours = int(iso["oh"]) if iso["sign"] == "+" else -int(iso["oh"])
+        # Whole hours of the zones in use only: dateparser refuses offsets no zone has.
+        if local is None or iso["om"] != "00" or not -12 <= hours <= 14:
+            return None
+        return local - timedelta(hours=hours)
+    zone: str | None = None
+    trailing = _TRAILING_ZONE.match(text)
+    if trailing is not None:
+        zone, text = trailing["z"].lower(), trailing["rest"]
+        if zone not in _FAST_ZONES:
+            return None
+    leading = _LEADING_TIME.match(text)
+    if leading is not None:
+        if leading["z"] is not None:
+            if zone is not None or leading["z"].lower() not in _FAST_ZONES:
+                return None
+            zone = leading["z"].lower()
+        rest = leading["rest"] if leading["day"] is None else f"{leading['day']} {leading['rest']}"
+        date = _COMMON_DATE.match(rest)
+        if date is None or date["h"] is not None:
+            return None
+        local = _parse_common_date(f"{rest} {leading['time']}")
+    elif zone is not None:
+        date = _COMMON_DATE.match(text)
+        local = _parse_common_date(text) if date is not None and date["h"] else None
+    else:
+        return None
+    if local is None:
+        return None
+    offset = _zone_offsets().get(zone, timedelta(0)) if zone is not None else timedelta(0)
+    if zone is not None and zone not in _zone_offsets():
+        return None
+    return local - offset
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_ROMAN = re.compile(r"[MDCLXVI]+")
+
+
+@cache
+def _date_vocabulary() -> str | None:
+    """Every word dateparser may know in ``DATE_LANGUAGES``, lower-cased, as one string.
+
+    It holds the locales' data (month and day names, relative phrases and their patterns,
+    simplifications, skipped words), the parser's own tokens and every time zone name, with
+    accents and without. None when dateparser's layout is not the expected one: then every
+    candidate goes to dateparser.
+    """
+    try:
+        from dateparser.languages.dictionary import KNOWN_WORD_TOKENS, PARSER_KNOWN_TOKENS
+        from dateparser.languages.loader import default_loader
+        from dateparser.timezones import timezone_info_list
+        from dateparser.utils import normalize_unicode
+
+        locales = default_loader.get_locales(languages=DATE_LANGUAGES)
+        data: list[Any] = [locale.info for locale in locales]
+        data += [KNOWN_WORD_TOKENS, PARSER_KNOWN_TOKENS, timezone_info_list, "t q quarter"]
+        text = json.dumps(data, ensure_ascii=False).lower()
+        return text + "\n" + str(normalize_unicode(text))
+    except (ImportError, AttributeError, TypeError, ValueError) as exc:  # pragma: no cover
+        logger.debug("no date vocabulary: %s", exc)
+        return None
+
+
+def _may_parse(text: str) -> bool:
+    """False when dateparser surely returns None: an ASCII text with a word that no locale of
+    ``DATE_LANGUAGES`` knows ("Associated Press November 19, 2019"), so none applies to it.
+
+    A word counts as known when it occurs anywhere in the locales' data (see
+    ``_date_vocabulary``), which errs towards calling dateparser; Roman numerals (read as
+    years) and "on:" (whose prefix dateparser drops) always go to it.
+    """
+    vocabulary = _date_vocabulary()
+    if vocabulary is None or not text.isascii() or "on:" in text:
+        return True
+    return all(
+        _ROMAN.fullmatch(word) or word.lower() in vocabulary for word in _LETTERS.findall(text)
+    )
 
 
 def _is_name(name: str) -> bool:

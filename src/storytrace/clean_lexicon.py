@@ -77,6 +77,7 @@ WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 BULLET = re.compile(r"^[•·▪◦■□►▶▸‣●○]")
 LIST_PREFIX = re.compile(r"^(?:[•·▪◦■□►▶▸‣●○*\-–—]|\d{1,2}[.)])\s*")
+LIST_PREFIX_FIRST = frozenset("•·▪◦■□►▶▸‣●○*-–—")  # a non-digit LIST_PREFIX starts with one
 SENTENCE_END = re.compile(r"[.!?…。！？]$")
 CLOSERS = "\"'”’»)]›"
 HEADLINE_BAD_END = re.compile(
@@ -171,11 +172,42 @@ FOOTER_KEYS = (
 LINK_KEYS = ("://", "@", "www.", ".com", ".org", ".net", ".co.uk", ".de", ".fr", "|", "»", "›", ">")
 
 
+# The leading letters of every alternative of READ_MORE, PROMO, WIDGET_PHRASE and CREDIT_BY
+# (see may_start), and a substring every AGENCY match holds one of (see may_match).
+READ_MORE_STARTS = (
+    *("read", "continue", "keep", "click", "tap", "see", "find", "learn", "more", "full"),
+    *("view", "source", "weiterlesen", "mehr", "lesen", "lire", "en", "leer", "seguir"),
+    *("leia", "continua", "leggi", "lees", "verder"),
+)
+PROMO_STARTS = (
+    *("sign", "subscribe", "register", "join", "download", "get", "follow", "like", "stay"),
+    *("don", "never", "want", "support", "become", "abonnieren", "abonnez", "inscrivez"),
+    *("suscr", "iscriviti", "assine", "inschrijven"),
+)
+WIDGET_PHRASE_STARTS = (
+    *("listen", "print", "share", "save", "email", "e", "bookmark", "artikel", "beitrag"),
+    *("partager", "escuchar", "compartir"),
+)
+CREDIT_BY_STARTS = ("photo", "image", "picture", "foto", "bild")
+AGENCY_KEYS = (
+    *("getty", "reuters", "afp", "photo", "associated", "epa", "shutterstock", "istock"),
+    *("alamy", "dpa", "xinhua", "anadolu", "sipa", "images", "ansa", "efe"),
+)
+
+
+def may_start(starts: tuple[str, ...], words: tuple[str, ...], text: str) -> bool:
+    """False only when a pattern anchored at the line's start (``^``, maybe ``\\W*``, then one
+    of ``starts``, case-insensitively) cannot match ``text``, whose lower-cased words are
+    ``words``: in an ASCII line it can match only where the first word starts with one."""
+    if not text.isascii():
+        return True
+    return bool(words) and words[0].startswith(starts)
+
+
 def may_match(keys: tuple[str, ...], lowered: str, text: str) -> bool:
     """False only when a pattern whose every match holds one of ``keys`` (ASCII words matched
     case-insensitively, or literal symbols) cannot match ``text`` (``lowered`` is its lower
     case); see CASE_TRAPS."""
-    for key in keys:
-        if key in lowered:
-            return True
-    return CASE_TRAPS.search(text) is not None
+    if any(map(lowered.__contains__, keys)):
+        return True
+    return not text.isascii() and CASE_TRAPS.search(text) is not None

@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,19 +34,24 @@ from .byline import parse_byline
 from .clean_features import Line, line_features, split_lines
 from .clean_lexicon import (
     AGENCY,
+    AGENCY_KEYS,
     CREDIT,
     CREDIT_BY,
+    CREDIT_BY_STARTS,
     FOOTER,
     FOOTER_KEYS,
     HEADLINE_BAD_END,
     HEADLINE_BAD_END_CHARS,
     IMAGE_SIZE,
     LIST_PREFIX,
+    LIST_PREFIX_FIRST,
     MENU_SEPARATOR,
     MENU_SEPARATOR_CHARS,
     PROMO,
     PROMO_NOUN,
+    PROMO_STARTS,
     READ_MORE,
+    READ_MORE_STARTS,
     SLASH_CREDIT,
     STOPWORDS,
     STOPWORDS_BY_LANG,
@@ -53,8 +59,10 @@ from .clean_lexicon import (
     TEASER_MARKER,
     UI_WORDS,
     WIDGET_PHRASE,
+    WIDGET_PHRASE_STARTS,
     WORD,
     may_match,
+    may_start,
     word_set,
 )
 from .clean_model import LineModel, packaged_model
@@ -126,13 +134,20 @@ def _content_words(line: Line) -> set[str]:
     return {w for w in line.words if len(w) > 2 and w not in STOPWORDS and not w.isdigit()}
 
 
+def _content_vocabulary(lines: list[Line]) -> set[str]:
+    """The union of the lines' ``_content_words``, filtering each distinct word once."""
+    words = set(chain.from_iterable(line.words for line in lines)) - STOPWORDS
+    return {w for w in words if len(w) > 2 and not w.isdigit()}
+
+
 class _Page:
     """One page being classified: its lines, settings and the densest body run."""
 
     def __init__(self, lines: list[Line], settings: CleanSettings) -> None:
         self.lines = lines
         self.settings = settings
-        self.has_stopwords = sum(line.stop_share for line in lines) / max(len(lines), 1) >= 0.03
+        stop_shares = sum(map(attrgetter("stop_share"), lines))
+        self.has_stopwords = stop_shares / max(len(lines), 1) >= 0.03
         self.prose = [self.body_like(line) for line in lines]
         self.main = self._densest_run()
         self.edges = [self.edge_reason(line) for line in lines]
@@ -167,13 +182,16 @@ class _Page:
         """Short, capitalised, no final period: a title or a teaser's headline."""
         if not (2 <= line.n_words <= self.settings.max_headline_words and line.ui_share < 0.5):
             return False
-        text = LIST_PREFIX.sub("", line.text)
+        text = line.text
+        # LIST_PREFIX starts with a bullet, a dash or a digit (str.isdigit is wider than \d).
+        if text[0] in LIST_PREFIX_FIRST or text[0].isdigit():
+            text = LIST_PREFIX.sub("", text)
         if len(text) > 250:
             return False
         # Both branches of HEADLINE_BAD_END match the last character only.
         if text.endswith(HEADLINE_BAD_END_CHARS) and HEADLINE_BAD_END.search(text, len(text) - 1):
             return False
-        first = next((ch for ch in text if ch.isalnum()), "")
+        first = text[0] if text and text[0].isalnum() else next(filter(str.isalnum, text), "")
         return first.isupper() or first.isdigit()
 
     def edge_reason(self, line: Line) -> str | None:
@@ -182,13 +200,26 @@ class _Page:
         inside = self.main[0] <= line.index <= self.main[1]
         text = line.text
         n = line.n_words
-        if n <= s.max_cta_words and READ_MORE.match(text):
+        words = line.words
+        if (
+            n <= s.max_cta_words
+            and may_start(READ_MORE_STARTS, words, text)
+            and READ_MORE.match(text)
+        ):
             return "read_more"
-        if n <= s.max_promo_words and PROMO.match(text) and PROMO_NOUN.search(text):
+        if (
+            n <= s.max_promo_words
+            and may_start(PROMO_STARTS, words, text)
+            and PROMO.match(text)
+            and PROMO_NOUN.search(text)
+        ):
             return "promo"
         if n <= s.max_widget_words * 2 and ":" in text and TAG_LINE.match(text):
             return "widget"
-        if n <= s.max_widget_words and (WIDGET_PHRASE.match(text) or self._menu(line)):
+        if n <= s.max_widget_words and (
+            (may_start(WIDGET_PHRASE_STARTS, words, text) and WIDGET_PHRASE.match(text))
+            or self._menu(line)
+        ):
             return "widget"
         share = s.widget_share_in_body if inside else s.widget_share
         if 0 < n <= s.max_widget_words and line.ui_share >= share:
@@ -198,7 +229,7 @@ class _Page:
         if (
             n <= s.max_caption_words
             and not (inside and n > 12)
-            and may_match(FOOTER_KEYS, text.lower(), text)
+            and may_match(FOOTER_KEYS, line.lower, text)
             and FOOTER.search(text)
         ):
             return "footer"
@@ -221,12 +252,13 @@ class _Page:
         last = text[-1]
         if (last.isdigit() or last == "x") and not line.ends_sentence and IMAGE_SIZE.search(text):
             return True
-        if CREDIT_BY.match(text) or ((":" in text or "©" in text) and CREDIT.search(text)):
+        credit_by = may_start(CREDIT_BY_STARTS, line.words, text) and CREDIT_BY.match(text)
+        if credit_by or ((":" in text or "©" in text) and CREDIT.search(text)):
             return True
         slash = "/" in text
         if (
             (not line.ends_sentence and line.n_words <= 15) or (slash and SLASH_CREDIT.search(text))
-        ) and AGENCY.search(text):
+        ) and (may_match(AGENCY_KEYS, line.lower, text) and AGENCY.search(text)):
             return not inside or slash
         if line.bullet and not line.ends_sentence and line.n_words <= 15:
             around = self.lines[max(line.index - 1, 0) : line.index + 2]
@@ -269,11 +301,11 @@ class _Page:
         if not units:
             return set()
         first = units[0][0].index
-        vocabulary: set[str] = set().union(*(_content_words(line) for line in self.lines[:first]))
+        vocabulary = _content_vocabulary(self.lines[:first])
         if len(vocabulary) < s.min_teaser_body_words:
             return set()
         while units:
-            words = set().union(*(_content_words(line) for line in units[0]))
+            words = _content_vocabulary(units[0])
             novelty = len(words - vocabulary) / len(words) if words else 0.0
             if novelty >= s.teaser_novelty:
                 break
@@ -341,8 +373,11 @@ def guess_lang(lines: list[Line]) -> str | None:
     """The language whose stop words clearly dominate the text, or None when unsure."""
     # Languages counted word by word (a word may be a stop word of several), first seen first.
     counts: Counter[str] = Counter()
-    for word, count in Counter(chain.from_iterable(line.words for line in lines)).items():
-        for lang in _STOPWORD_LANGS.get(word, ()):
+    words = Counter(chain.from_iterable(line.words for line in lines))
+    # Only stop words count: skip the others in C, keeping the first-seen order.
+    for word in filter(_STOPWORD_LANGS.__contains__, words):
+        count = words[word]
+        for lang in _STOPWORD_LANGS[word]:
             counts[lang] += count
     ranked = [*counts.most_common(2), ("", 0)]
     clear = ranked[0][1] >= 20 and ranked[0][1] >= 2 * ranked[1][1]
