@@ -364,17 +364,63 @@ def export(
 def report(
     out: Annotated[Path, typer.Option("--out", help="Folder for the static HTML report.")],
     db: DbOption = Path("storytrace.db"),
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the report in the default browser.")
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Write a static HTML report (opens from the file system; no server needed).
 
-    Example: [bold]storytrace report --out report/ --db news.db[/bold]
+    Example: [bold]storytrace report --out report/ --db news.db --open[/bold]
     """
     from .report import write_report
 
     with _corpus(db, None, debug, must_exist=True) as corpus:
         index = write_report(corpus.store, out)
     _console().print(f"report: {index}", markup=False)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(index.resolve().as_uri())
+
+
+@app.command()
+def serve(
+    db: DbOption = Path("storytrace.db"),
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; other than loopback shares the UI.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)
+    ] = 8000,
+    debug: DebugOption = False,
+) -> None:
+    """Serve the web UI and JSON API over a store (read-only), on this machine by default.
+
+    Pages at http://127.0.0.1:8000/, the API under /api (OpenAPI: /api/openapi.json).
+
+    Example: [bold]storytrace serve --db news.db --port 8000[/bold]
+    """
+    import ipaddress
+
+    with _corpus(db, None, debug, must_exist=True):
+        pass  # creates nothing; checks the store exists, opens and is not newer than we are
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        _console(stderr=True).print(
+            f"warning: binding {terminal_safe(host)}: anyone who can reach this address can "
+            "read the corpus (there is no login)",
+            markup=False,
+        )
+    import uvicorn
+
+    from .web import create_app
+
+    _console().print(f"serving {db} on http://{host}:{port}/ (Ctrl+C stops)", markup=False)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
 
 
 def main() -> None:  # pragma: no cover - entry point for python -m

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from .model import Article, Family, Mention, ReuseLink
+from .model import Article, Family, Finding, Mention, OutletEdge, ReuseLink, Story
 from .reuse_graph import outlet_graph, reused_share
 from .store import Store
 
@@ -79,16 +80,17 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _span(texts: dict[str, str], article_id: str, start: int, end: int) -> dict[str, Any]:
+def span_record(texts: dict[str, str], article_id: str, start: int, end: int) -> dict[str, Any]:
+    """A passage or evidence span with its text (empty when the article is not at hand)."""
     return {
         "article_id": article_id,
         "start": start,
         "end": end,
-        "text": texts[article_id][start:end],
+        "text": texts.get(article_id, "")[start:end],
     }
 
 
-def _article(article: Article, reused: float) -> dict[str, Any]:
+def article_record(article: Article, reused: float) -> dict[str, Any]:
     return {
         "id": article.id,
         "external_id": article.external_id,
@@ -104,78 +106,86 @@ def _article(article: Article, reused: float) -> dict[str, Any]:
     }
 
 
+def story_record(story: Story) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "article_ids": list(story.article_ids),
+        "first_seen": _iso(story.first_seen),
+        "last_seen": _iso(story.last_seen),
+    }
+
+
+def family_record(family: Family, texts: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": family.id,
+        "kind": family.kind,
+        "origin_article_id": family.origin_article_id,
+        "passages": [span_record(texts, p.article_id, p.start, p.end) for p in family.passages],
+    }
+
+
+def edge_record(edge: OutletEdge) -> dict[str, Any]:
+    return {
+        "from_source": edge.from_source,
+        "to_source": edge.to_source,
+        "passages": edge.passages,
+        "characters": edge.characters,
+    }
+
+
+def finding_record(finding: Finding, texts: dict[str, str]) -> dict[str, Any]:
+    def evidence(mention: Mention) -> dict[str, Any]:
+        return span_record(texts, mention.article_id, mention.start, mention.end)
+
+    return {
+        "story_id": finding.story_id,
+        "kind": finding.kind,
+        "topic": finding.topic,
+        "values": [
+            {
+                "value": v.value,
+                "article_ids": list(v.article_ids),
+                "evidence": [evidence(m) for m in v.evidence],
+            }
+            for v in finding.values
+        ],
+        "independent_sources": finding.independent_sources,
+    }
+
+
+def families_by_article(families: Iterable[Family]) -> dict[str, list[Family]]:
+    found: dict[str, list[Family]] = {}
+    for family in families:
+        for article_id in {p.article_id for p in family.passages}:
+            found.setdefault(article_id, []).append(family)
+    return found
+
+
 def build_export(store: Store) -> dict[str, Any]:
     """The whole analysed store as one JSON-ready document (schema version 1)."""
     articles = store.articles()
     texts = {a.id: a.text for a in articles}
     by_id = {a.id: a for a in articles}
     families = store.families()
-    families_of: dict[str, list[Family]] = {}
-    for family in families:
-        for article_id in {p.article_id for p in family.passages}:
-            families_of.setdefault(article_id, []).append(family)
+    families_of = families_by_article(families)
     links_of: dict[str, list[ReuseLink]] = {}
     for link in store.links():
         links_of.setdefault(link.a.article_id, []).append(link)
         links_of.setdefault(link.b.article_id, []).append(link)
-
-    def evidence(mention: Mention) -> dict[str, Any]:
-        return _span(texts, mention.article_id, mention.start, mention.end)
-
     return {
         "version": EXPORT_VERSION,
         "articles": [
-            _article(
+            article_record(
                 a,
                 reused_share(a, links_of.get(a.id, []), families_of.get(a.id, []), by_id),
             )
             for a in articles
         ],
-        "stories": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "article_ids": list(s.article_ids),
-                "first_seen": _iso(s.first_seen),
-                "last_seen": _iso(s.last_seen),
-            }
-            for s in store.stories()
-        ],
-        "reuse": [
-            {
-                "id": f.id,
-                "kind": f.kind,
-                "origin_article_id": f.origin_article_id,
-                "passages": [_span(texts, p.article_id, p.start, p.end) for p in f.passages],
-            }
-            for f in families
-        ],
-        "outlet_graph": [
-            {
-                "from_source": e.from_source,
-                "to_source": e.to_source,
-                "passages": e.passages,
-                "characters": e.characters,
-            }
-            for e in outlet_graph(families, by_id)
-        ],
-        "findings": [
-            {
-                "story_id": f.story_id,
-                "kind": f.kind,
-                "topic": f.topic,
-                "values": [
-                    {
-                        "value": v.value,
-                        "article_ids": list(v.article_ids),
-                        "evidence": [evidence(m) for m in v.evidence],
-                    }
-                    for v in f.values
-                ],
-                "independent_sources": f.independent_sources,
-            }
-            for f in store.findings()
-        ],
+        "stories": [story_record(s) for s in store.stories()],
+        "reuse": [family_record(f, texts) for f in families],
+        "outlet_graph": [edge_record(e) for e in outlet_graph(families, by_id)],
+        "findings": [finding_record(f, texts) for f in store.findings()],
     }
 
 

@@ -550,6 +550,13 @@ class Store:
             tuple(r[0] for r in members),
         )
 
+    def story_of(self, article_id: str) -> Story | None:
+        """The story an article belongs to, or None before clustering."""
+        row = self._db.execute(
+            "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else self.story(row[0])
+
     def find_story_ids(self, prefix: str) -> list[str]:
         rows = self._db.execute(
             "SELECT id FROM stories WHERE id LIKE ? ESCAPE '\\' ORDER BY id",

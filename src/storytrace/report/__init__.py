@@ -7,7 +7,6 @@ stylesheet ships in the package, nothing is loaded from the network.
 from __future__ import annotations
 
 import re
-import shutil
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -16,11 +15,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..model import Article, Family, Passage
+from ..model import Article, Family, Passage, Story
 from ..reuse_diff import differences
 from ..reuse_graph import UNKNOWN_OUTLET, outlet_graph
 from ..store import Store
-from ..views import display_value, story_detail, story_rows
+from ..views import StoryFilter, display_value, story_detail, story_rows
 from .graph_svg import outlet_graph_svg
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
@@ -90,51 +89,104 @@ def family_cells(family: Family, texts: dict[str, str]) -> list[tuple[Passage, M
     return cells
 
 
+# The static report can only hold fixed pages: no scripts, no forms, nothing remote.
+STATIC_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
+)
+# The live UI adds its search form (GET to itself); still no scripts and nothing remote.
+LIVE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class Pages:
+    """The HTML pages of a store, rendered one at a time.
+
+    The static report (:func:`write_report`) writes every page to a folder; the web UI
+    (``storytrace.web``) renders the page asked for. Both use the same queries and templates,
+    and the same file-style names (``story-<id>.html``), so links work in both.
+    """
+
+    def __init__(self, store: Store, *, live: bool = False) -> None:
+        self.store = store
+        self.live = live
+        self.env = _environment()
+        self.common: dict[str, Any] = {
+            "page_name": page_name,
+            "display_value": display_value,
+            "family_cells": family_cells,
+            "csp": LIVE_CSP if live else STATIC_CSP,
+            "live": live,
+        }
+
+    def index(self, filters: StoryFilter | None = None) -> str:
+        filters = filters or StoryFilter()
+        rows = story_rows(self.store, filters)
+        return self.env.get_template("index.html").render(
+            stories=rows, filters=filters, **self.common
+        )
+
+    def outlets(self) -> str:
+        all_articles = self.store.articles()
+        by_id = {a.id: a for a in all_articles}
+        edges = outlet_graph(self.store.families(), by_id)
+        outlet_articles = Counter(a.source or UNKNOWN_OUTLET for a in all_articles)
+        return self.env.get_template("outlets.html").render(
+            edges=edges, svg=outlet_graph_svg(edges, outlet_articles), **self.common
+        )
+
+    def story(self, story_id: str) -> str | None:
+        detail = story_detail(self.store, story_id)
+        if detail is None:
+            return None
+        texts = {a.id: a.text for a in detail.articles}
+        outlets = {a.id: a.source or UNKNOWN_OUTLET for a in detail.articles}
+        return self.env.get_template("story.html").render(
+            detail=detail,
+            texts=texts,
+            outlets=outlets,
+            outlet_names=sorted(set(outlets.values())),
+            **self.common,
+        )
+
+    def article(self, article_id: str) -> str | None:
+        article = self.store.article(article_id)
+        if article is None:
+            return None
+        families = self.store.families([article_id])
+        story = self.store.story_of(article_id)
+        return self._article_page(article, families, story)
+
+    def _article_page(self, article: Article, families: list[Family], story: Story | None) -> str:
+        body = highlight(article.text, _article_spans(article, families))
+        return self.env.get_template("article.html").render(
+            article=article, body=body, story=story, **self.common
+        )
+
+
+def stylesheet() -> bytes:
+    """The report's CSS, shipped inside the package."""
+    return (resources.files("storytrace.report") / "static" / "style.css").read_bytes()
+
+
 def write_report(store: Store, out: Path) -> Path:
     """Write index.html, one page per story and per article; returns the index path."""
     out.mkdir(parents=True, exist_ok=True)
-    env = _environment()
-    static = resources.files("storytrace.report") / "static" / "style.css"
-    with resources.as_file(static) as css:
-        shutil.copyfile(css, out / "style.css")
-    rows = story_rows(store)
-    common: dict[str, Any] = {
-        "page_name": page_name,
-        "display_value": display_value,
-        "family_cells": family_cells,
-    }
-    (out / "index.html").write_text(
-        env.get_template("index.html").render(stories=rows, **common), "utf-8"
-    )
-    all_articles = store.articles()
-    by_id = {a.id: a for a in all_articles}
-    edges = outlet_graph(store.families(), by_id)
-    outlet_articles = Counter(a.source or UNKNOWN_OUTLET for a in all_articles)
-    (out / "outlets.html").write_text(
-        env.get_template("outlets.html").render(
-            edges=edges, svg=outlet_graph_svg(edges, outlet_articles), **common
-        ),
-        "utf-8",
-    )
-    for row in rows:
+    pages = Pages(store)
+    (out / "style.css").write_bytes(stylesheet())
+    (out / "index.html").write_text(pages.index(), "utf-8")
+    (out / "outlets.html").write_text(pages.outlets(), "utf-8")
+    for row in story_rows(store):
         detail = story_detail(store, row.story_id)
         if detail is None:
             continue
-        texts = {a.id: a.text for a in detail.articles}
-        outlets = {a.id: a.source or "unknown outlet" for a in detail.articles}
-        (out / page_name("story", row.story_id)).write_text(
-            env.get_template("story.html").render(
-                detail=detail, texts=texts, outlets=outlets, row=row, **common
-            ),
-            "utf-8",
-        )
+        page = pages.story(row.story_id)
+        if page is not None:
+            (out / page_name("story", row.story_id)).write_text(page, "utf-8")
         families = list(detail.families)
         for article in detail.articles:
-            body = highlight(article.text, _article_spans(article, families))
             (out / page_name("article", article.id)).write_text(
-                env.get_template("article.html").render(
-                    article=article, body=body, story=detail.story, **common
-                ),
-                "utf-8",
+                pages._article_page(article, families, detail.story), "utf-8"
             )
     return out / "index.html"
