@@ -4,7 +4,7 @@ ECB+ (``../shared/data/ecbplus``): every threshold is chosen on the train topics
 articles) and the scores are reported on the test topics (520 articles, 46 gold subtopics),
 B-cubed precision / recall / F1 and V-measure, for
 
-- storytrace's cluster stage (``cluster.single_pass.v2``), run directly on the cleaned articles
+- storytrace's cluster stage (``cluster.single_pass.v3``), run directly on the cleaned articles
   and the reuse links of ``storytrace.open(db).ingest(...).analyze()``; the threshold is picked
   from a grid on train (the other settings are the defaults, also chosen on train);
 - TF-IDF + agglomerative average-link (scikit-learn; the peer of ``bench/pipeline.py``);
@@ -38,7 +38,7 @@ import numpy as np
 from sklearn.metrics import v_measure_score
 
 import storytrace
-from storytrace.cluster import ClusterSettings, StoryIndex, assign_stories
+from storytrace.cluster import ALGORITHM, ClusterSettings, StoryIndex, assign_stories
 from storytrace.model import Article, ReuseLink
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -174,8 +174,7 @@ def _ecb(data: Path, repeat: int) -> None:
         seconds.append(time.perf_counter() - start)
     rows.append(
         (
-            f"storytrace `{'cluster.single_pass.v2'}`, threshold {threshold} (train F1 "
-            f"{train_f1:.3f})",
+            f"storytrace `{ALGORITHM}`, threshold {threshold} (train F1 {train_f1:.3f})",
             _scores(predicted, test[2]),
         )
     )

@@ -118,10 +118,20 @@ def test_articles_too_far_apart_in_time_do_not_join_but_unknown_dates_do() -> No
     articles = _by_id(
         _article("flood-a", FLOOD_1, DAY), _article("flood-b", FLOOD_2, DAY + timedelta(days=45))
     )
-    result = assign_stories(list(articles.values()), {}, articles, [])
+    capped = ClusterSettings(max_gap_days=30)
+    result = assign_stories(list(articles.values()), {}, articles, [], capped)
     assert result == {"flood-a": "sflood-a", "flood-b": "sflood-b"}
     undated = {**articles, "flood-b": _article("flood-b", FLOOD_2)}
-    result = assign_stories(list(undated.values()), {}, undated, [])
+    result = assign_stories(list(undated.values()), {}, undated, [], capped)
+    assert result == {"flood-a": "sflood-a", "flood-b": "sflood-a"}
+
+
+def test_by_default_a_follow_up_weeks_later_still_joins_its_story() -> None:
+    """No date limit by default (v3): late follow-ups and wrong page dates are common."""
+    articles = _by_id(
+        _article("flood-a", FLOOD_1, DAY), _article("flood-b", FLOOD_2, DAY + timedelta(days=45))
+    )
+    result = assign_stories(list(articles.values()), {}, articles, [])
     assert result == {"flood-a": "sflood-a", "flood-b": "sflood-a"}
 
 

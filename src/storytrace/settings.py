@@ -26,7 +26,7 @@ ALGORITHMS: dict[str, str] = {
     "segment": "segment.pysbd.v1",
     "facts": "facts.rules.v1",
     "reuse": "reuse.winnow.v2",
-    "cluster": "cluster.single_pass.v2",
+    "cluster": "cluster.single_pass.v3",
     "compare": "compare.slots.v1",
 }
 
