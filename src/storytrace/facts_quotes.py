@@ -1,8 +1,28 @@
 """Quotes and their speakers.
 
 A quote is text between paired quotation marks (straight, curly, guillemets, or single marks
-that clearly open and close around words) of at least a few words; a scare-quoted term such
-as "concentration camps" is not a quote. ``value`` is the quote normalized for comparison
+that clearly open and close around words; ``facts_quotes_marks`` pairs them, across lines and
+paragraphs as news style writes long quotes). What the marks hold is kept as a quote when it
+reads as someone's words:
+
+- attributed: a speech verb outside quotes in the quote's own sentence ("...," she said;
+  Smith told reporters "..."; "according to"); then three words suffice ("He slipped away,"
+  he said), because the verb, not the length, says these are words spoken;
+- or standalone: the quote is a whole sentence or paragraph of its own (a continuation of the
+  previous speaker, a quote after "His exact words:"), with at least ``min_words`` words.
+
+Quoted text inside a sentence with no speech verb is a title, tagline, category, nickname or
+scare-quoted term ("the film 'X-Men: First Class'", 'a flurry of "now they have to sign him"
+comments') and is dropped, as is title-case text ("Take Me Out to the Ball Game") unless a
+speech verb follows it directly. Precision first: the compare stage turns quotes into claims.
+
+The speaker (``facts_speakers``) is the subject of the quote's speech verb, a pronoun or
+description resolved to the most salient earlier name, or, for a quote with no attribution of
+its own, the speaker of the quote it continues or of the reported speech or lead-in right
+before it.
+
+``find_quote_spans`` returns ``Quote`` records with the speaker's mention span;
+``find_quotes`` turns them into mentions: ``value`` is the quote normalized for comparison
 (case-folded, punctuation dropped, contractions expanded, "can not" -> "cannot"), ``key`` the
 speaker's name or "" when unknown, ``qualifier`` the speech verb ("said", "according to").
 """
@@ -11,22 +31,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from .facts_dates import KEY_ADVERBS
-from .facts_names import SPEECH_VERBS, is_capitalised, surface
+from .facts_names import wordset
+from .facts_quotes_marks import quote_spans
+from .facts_speakers import Attribution, Speakers
 from .model import Mention, Token
 
-_QUOTE = re.compile(
-    r"""“(?P<a>[^“”\n]+)”
-      | "(?P<b>[^"\n]+)"
-      | «\s?(?P<c>[^«»\n]+?)\s?»
-      | „(?P<d>[^„“”\n]+)[“”]
-      | (?<!\w)‘(?P<e>[^‘’\n]+?)’(?!\w)
-      | (?<![\w'])'(?=\w)(?P<f>[^'\n]*?[\w.,!?])'(?![\w'])""",
-    re.VERBOSE,
-)
 _NORM_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 _CONTRACTIONS = (
     (re.compile(r"\bcan't\b"), "cannot"),
@@ -37,11 +50,40 @@ _CONTRACTIONS = (
 )
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACE = re.compile(r"\s+")
-_WORDS = re.compile(r"\w+")
-_SINGULAR_PRONOUNS = frozenset({"he", "she"})
-_OTHER_PRONOUNS = frozenset({"they", "we", "i", "you", "it", "who", "which", "this", "that"})
-_STAND_INS = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative"})
-_SUBJECT_SKIP = KEY_ADVERBS | frozenset({"has", "had", "have", "also", "later", "then"})
+_WORDS = re.compile(r"\S*\w\S*")  # whitespace-separated words: "off-the-field issue" is two
+_LETTER_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+# Words a title leaves in lower case ("Take Me Out to the Ball Game").
+_TITLE_SMALL = wordset(
+    "a an the and or nor but of in on at to for by with from as into over up per vs"
+)
+# A quote this short needs a speech verb of its own; it is the guidelines' floor for quotes.
+ATTRIBUTED_MIN_WORDS = 3
+# How many words may stand between a quote and the speech verb after it ('," the comedian and
+# talk show host said').
+_AFTER_GAP_WORDS = 7
+# A sentence right after a quote is its attribution when a speech verb comes this early in it.
+_SPLIT_ATTRIBUTION_TOKENS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One direct quote and who said it.
+
+    ``start``/``end``: the quoted text, marks excluded. ``value``: its normalized form.
+    ``speaker``: the speaker's canonical name, "" when unknown or unnamed.
+    ``speaker_start``/``speaker_end``: the speaker's mention in the attribution (a name, a
+    pronoun, "the spokesman"), also when ``speaker`` is "" ("a witness"); None when the quote
+    has no attribution. For a quote that continues an earlier one it is the earlier
+    attribution's mention. ``verb``: the speech verb, "according to", or "".
+    """
+
+    start: int
+    end: int
+    value: str
+    speaker: str
+    speaker_start: int | None
+    speaker_end: int | None
+    verb: str
 
 
 def normalize_quote(text: str) -> str:
@@ -53,102 +95,134 @@ def normalize_quote(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _quote_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
-    for match in _QUOTE.finditer(text):
-        group = next(g for g in "abcdef" if match.group(g) is not None)
-        spans.append((match.start(group), match.end(group)))
-    return spans
+def looks_like_title(body: str) -> bool:
+    """True for title-case text ("X-Men: First Class"): a work, show or category, not speech."""
+    big = [w for w in _LETTER_WORDS.findall(body) if w.casefold() not in _TITLE_SMALL]
+    return len(big) >= 2 and all(w[0].isupper() for w in big)
 
 
-def _names_between(names: Sequence[Mention], start: int, end: int) -> list[Mention]:
-    return [n for n in names if n.start >= start and n.end <= end]
+class _Context:
+    """Where a quote sits: its sentences, the speech verbs around it, whether it stands alone."""
+
+    def __init__(self, speakers: Speakers, start: int, end: int) -> None:
+        self.speakers = speakers
+        self.start, self.end = start, end
+        self.first = speakers.sentence_at(start)
+        self.last = speakers.sentence_at(max(start, end - 1))
+        self.lo = speakers.first_token[self.first]
+        self.hi = speakers.first_token[self.last + 1]
+        if speakers.text[max(start, end - 1) : end] in (".", "!", "?"):
+            self._attribution_split_off()
+
+    def _attribution_split_off(self) -> None:
+        """Take in the next sentence when it is this quote's attribution that the segmenter
+        cut off after '!"' or '?"' ('"Get out now!" Mara Quist said.')."""
+        sp = self.speakers
+        nxt = self.last + 1
+        if nxt + 1 >= len(sp.first_token):
+            return
+        lo, hi = sp.first_token[nxt], sp.first_token[nxt + 1]
+        gap = sp.text[self.end : sp.tokens[lo].start] if lo < hi else "\n"
+        if len(gap) > 3 or "\n" in gap:
+            return
+        if sp.tokens[lo].norm in ('"', "'") and sp.tokens[lo].start > self.end + 1:
+            return  # a new quote's opening mark, not this quote's closing one
+        if any(lo <= v < min(hi, lo + _SPLIT_ATTRIBUTION_TOKENS) for v in sp.verbs):
+            self.last, self.hi = nxt, hi
+
+    def verb(self) -> tuple[int | None, bool]:
+        """The quote's own speech verb and whether it directly follows the quote."""
+        sp = self.speakers
+        tokens = sp.tokens
+        verbs = [v for v in sp.verbs if self.lo <= v < self.hi]
+        if not verbs:
+            return None, False
+        after = [v for v in verbs if tokens[v].start >= self.end and self._gap(v) is not None]
+        before = [v for v in verbs if tokens[v].end <= self.start]
+        text = sp.text
+        tail = text[max(self.start, self.end - 1) : self.end + 2]
+        if after and (not before or any(c in tail for c in ",!?—-")):
+            return after[0], True
+        if before:
+            return before[-1], False
+        return verbs[0], False
+
+    def _gap(self, verb: int) -> int | None:
+        """Words between the quote's end and a verb after it; None across a sentence break."""
+        sp = self.speakers
+        k = bisect_left(sp.starts, self.end)
+        words = 0
+        for i in range(k, verb):
+            norm = sp.tokens[i].norm
+            if sp.inside(i) or norm in {".", ";", "!", "?"}:
+                return None
+            words += norm[:1].isalnum()
+        return words if words <= _AFTER_GAP_WORDS else None
+
+    def standalone(self) -> bool:
+        """The quote is its sentences' whole text (marks and closing punctuation aside)."""
+        sp = self.speakers
+        text = sp.text
+        first_start = sp.tokens[self.lo].start if self.lo < self.hi else self.start
+        last_end = sp.tokens[self.hi - 1].end if self.lo < self.hi else self.end
+        before = text[min(first_start, self.start) : self.start].strip(" \t\"'“”‘’«»„")
+        after = text[self.end : max(last_end, self.end)]
+        return (not before or before.endswith((":", ","))) and not any(c.isalnum() for c in after)
 
 
-class _Speakers:
-    """Finds speakers around speech verbs and remembers who spoke, for "he said" later."""
-
-    def __init__(self, text: str, tokens: Sequence[Token], names: Sequence[Mention]) -> None:
-        self.text = text
-        self.tokens = tokens
-        self.starts = [t.start for t in tokens]
-        self.names = names
-        self.people = [n for n in names if n.kind == "person"]
-        self.last_person: tuple[str, int] | None = None
-
-    def _full_name(self, word: str, before: int) -> str:
-        """A lone surname ("Haley said") expanded to the full name used earlier, if one."""
-        for person in reversed(self.people):
-            if person.start < before and person.value.split()[-1] == word:
-                return person.value
-        return word
-
-    def _resolve_stand_in(self, before: int) -> str:
-        """ "he"/"the spokesperson" -> the last named person speaker, if no one else came since."""
-        if self.last_person is None:
-            return ""
-        value, position = self.last_person
-        between = [p for p in self.people if position <= p.start < before]
-        if any(p.value != value for p in between):
-            return ""
-        return value
-
-    def speaker(self, verb: int, region_start: int) -> str:
-        """The speaker of the speech verb at token ``verb``, remembered for later pronouns."""
-        found = self._find(verb, region_start)
-        person_values = {p.value for p in self.people}
-        if found in person_values:
-            self.last_person = (found, self.tokens[verb].start)
-        return found
-
-    def _find(self, verb: int, region_start: int) -> str:
-        """A person named before the verb, else the name right before it, else right after."""
-        tokens = self.tokens
-        verb_start = tokens[verb].start
-        if tokens[verb].norm == "according":
-            after = _names_between(self.names, tokens[verb].end, tokens[verb].end + 40)
-            return after[0].value if after and after[0].start - tokens[verb].end <= 8 else ""
-        region = _names_between(self.names, region_start, verb_start)
-        people = [n for n in region if n.kind == "person"]
-        if people:
-            return people[-1].value
-        i = verb - 1
-        while i >= 0 and tokens[i].norm in _SUBJECT_SKIP:
-            i -= 1
-        if i >= 0 and tokens[i].start >= region_start:
-            word = surface(self.text, tokens[i])
-            adjacent = [n for n in region if n.end == tokens[i].end]
-            if adjacent:
-                return adjacent[-1].value
-            if tokens[i].norm in _SINGULAR_PRONOUNS:
-                return self._resolve_stand_in(verb_start)
-            if tokens[i].norm in _STAND_INS and not region:
-                return self._resolve_stand_in(verb_start)
-            if tokens[i].norm in _OTHER_PRONOUNS:
-                return ""  # "they said": a group, never resolved
-            if is_capitalised(word) and word.isalpha():
-                return self._full_name(word, verb_start)
-        if region:
-            return region[-1].value
-        after = _names_between(self.names, tokens[verb].end, tokens[verb].end + 60)
-        if after and after[0].start - tokens[verb].end <= 1:
-            return after[0].value  # "..., said Jane Doe"
-        return ""
-
-
-def _speech_verbs(
-    tokens: Sequence[Token], lo: int, hi: int, quotes: Sequence[tuple[int, int]]
-) -> list[int]:
-    found = []
-    for i in range(lo, hi):
-        token = tokens[i]
-        if any(s <= token.start < e for s, e in quotes):
+def find_quote_spans(
+    text: str,
+    sentences: Sequence[Sequence[Token]],
+    names: Sequence[Mention],
+    min_words: int,
+) -> tuple[Quote, ...]:
+    """Direct quotes with their speakers and speaker spans, in text order."""
+    spans = quote_spans(text)
+    if not spans or not any(sentences):
+        return ()
+    speakers = Speakers(text, sentences, names, spans)
+    quotes: list[Quote] = []
+    previous: tuple[Attribution | None, int] | None = None  # last kept quote: speaker, sentence
+    short = min(min_words, ATTRIBUTED_MIN_WORDS)
+    for start, end in spans:
+        body = text[start:end]
+        words = len(_WORDS.findall(body))
+        value = normalize_quote(body)
+        if words < short or not value:
             continue
-        if token.norm in SPEECH_VERBS or (
-            token.norm == "according" and i + 1 < len(tokens) and tokens[i + 1].norm == "to"
-        ):
-            found.append(i)
-    return found
+        context = _Context(speakers, start, end)
+        verb, follows = context.verb()
+        if looks_like_title(body) and not follows:
+            continue
+        attribution: Attribution | None = None
+        verb_name = ""
+        if verb is not None:
+            attribution = speakers.attributions.get(verb)
+            verb_name = speakers.verb_name(verb)
+        else:
+            if words < min_words or not context.standalone():
+                continue
+            if previous is not None and previous[1] >= context.first - 1:
+                attribution = previous[0]  # continues the quote before it
+            else:
+                attribution = speakers.lead_in(context.first - 1)
+            verb_name = attribution.verb if attribution is not None else ""
+        previous = (attribution, context.last)
+        if attribution is None:
+            quotes.append(Quote(start, end, value, "", None, None, verb_name))
+        else:
+            quotes.append(
+                Quote(
+                    start,
+                    end,
+                    value,
+                    attribution.name,
+                    attribution.start,
+                    attribution.end,
+                    verb_name,
+                )
+            )
+    return tuple(quotes)
 
 
 def find_quotes(
@@ -158,44 +232,8 @@ def find_quotes(
     article_id: str,
     min_words: int,
 ) -> list[Mention]:
-    """Quote mentions with normalized text, speaker and speech verb."""
-    tokens = [t for sentence in sentences for t in sentence]
-    bounds = [(s[0].start, s[-1].end) for s in sentences if s]
-    speakers = _Speakers(text, tokens, names)
-    spans = _quote_spans(text)
-    starts = [t.start for t in tokens]
-    mentions: list[Mention] = []
-    for start, end in spans:
-        body = text[start:end]
-        if len(_WORDS.findall(body)) < min_words:
-            continue
-        ctx = [b for b in bounds if b[0] < end and start < b[1]]
-        ctx_start = min((b[0] for b in ctx), default=start)
-        ctx_end = max((b[1] for b in ctx), default=end)
-        lo = bisect_left(starts, ctx_start)
-        hi = bisect_right(starts, ctx_end)
-        others = [(s, e) for s, e in spans if s < ctx_end and ctx_start < e]
-        verbs = _speech_verbs(tokens, lo, hi, others)
-        key = qualifier = ""
-        if verbs:
-            verb = min(verbs, key=lambda v: _distance(tokens[v], start, end))
-            earlier = [v for v in verbs if v < verb]
-            if verb > 0 and tokens[verb - 1].norm == "to" and earlier:
-                verb = earlier[-1]  # "X emailed Y to say ...": X is the speaker
-            region_start = ctx_start
-            # The subject sits between the verb and the nearest quote before it.
-            for _, e in others:
-                if e < tokens[verb].start:
-                    region_start = max(region_start, e + 1)
-            key = speakers.speaker(verb, region_start)
-            qualifier = "according to" if tokens[verb].norm == "according" else tokens[verb].norm
-        value = normalize_quote(body)
-        if value:
-            mentions.append(Mention(article_id, start, end, "quote", value, key, qualifier))
-    return mentions
-
-
-def _distance(token: Token, start: int, end: int) -> int:
-    if token.end <= start:
-        return start - token.end
-    return max(0, token.start - end)
+    """Quote mentions: normalized text, speaker name as ``key``, speech verb as ``qualifier``."""
+    return [
+        Mention(article_id, q.start, q.end, "quote", q.value, q.speaker, q.verb)
+        for q in find_quote_spans(text, sentences, names, min_words)
+    ]

@@ -1,0 +1,793 @@
+"""Speakers: the subject of a speech verb, and who "he", "it" or "the spokesman" stands for.
+
+English news writing attributes words in a handful of patterns, which these rules follow
+without a tagger:
+
+- subject before the verb: "Smith said", "Smith, 45, a local farmer, said", "Smith and Jones
+  said", "he added", "the company said", "a police spokeswoman said", "Smith later told";
+- subject after the verb, right after a quote ('"...," said Rep. Jane Smith', '"...,"
+  added the doctor') or after a comma closing reported speech (", said Jane Smith.");
+- "according to X";
+- a participle after a comma ("..., saying ...") reports the main clause's subject.
+
+A pronoun or definite description ("the spokesman", "the company") is resolved by salience,
+as readers do: the nearest preceding sentence (at most a few back) that mentions a compatible
+named entity outside quotes; within it, someone who was just speaking, else the first mention
+(the subject position in English). People for "he"/"she" and role nouns, organisations for
+"it" and organisation nouns. An indefinite speaker ("a witness said") is nobody the article
+names, so its key stays "", and it becomes the most recent speaker, so that a later "she
+said" does not jump back to an earlier named person. Plural and generic speakers ("they",
+"officials", "police") are never resolved: a wrong name is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .facts_dates import KEY_ADVERBS
+from .facts_names import MONTHS, TITLES, WEEKDAYS, is_capitalised, surface, wordset
+from .facts_names import SPEECH_VERBS as _BASE_SPEECH_VERBS
+from .model import Mention, Token
+
+# Verbs that present words as someone's (past, present, participle; base forms only where
+# they are not also common nouns).
+SPEECH_VERBS = _BASE_SPEECH_VERBS | wordset(
+    """
+    saying tell telling adding add noting notes explaining explains insisting stating states
+    writing write tweeting tweets announces announcing confirming declaring declares claiming
+    claims arguing argues warning warns asking asks replying replies admitted admits admitting
+    acknowledged acknowledges acknowledging conceded concedes recalled recalls recalling
+    remarked commented responded reported reports testified testifies shouted yelled joked
+    quipped countered stressed stresses emphasised emphasized posted described describes
+    describing"""
+)
+_SKIP_BEFORE_VERB = KEY_ADVERBS | wordset(
+    "has had have also later then just would will did does do not never again further"
+)
+_BE = wordset("is are was were be been being")
+_PRONOUN_PERSON = wordset("he she")
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+_PRONOUN_UNNAMED = wordset("they we i you one")
+_DETERMINERS = wordset("the a an this that another one")
+_POSSESSIVE_PRONOUNS = wordset("his her its their our my your")
+_GROUPS = wordset(
+    """
+    police officials authorities firefighters investigators prosecutors witnesses residents
+    analysts experts doctors officers deputies troops rescuers neighbours neighbors sources
+    reports critics organizers organisers protesters students parents scientists researchers
+    staff people media sources observers relatives family friends colleagues neighbours"""
+)
+_ORG_NOUNS = wordset(
+    """
+    company firm group agency ministry department government administration council committee
+    commission court union party network channel station newspaper paper magazine website site
+    airline bank team club board bureau office authority service army military institute
+    university hospital school church campaign coalition alliance league association
+    federation foundation charity broadcaster publisher studio organisation organization
+    corporation embassy regime club"""
+)
+# Nouns naming one person by role, which a definite description ("the doctor said") resolves
+# to the most salient named person; other nouns ("the trade said") stay unresolved.
+_PERSON_NOUNS = TITLES | wordset(
+    """
+    doctor physician surgeon nurse comedian host actor actress singer star player coach
+    manager owner executive chief officer agent pastor priest minister sheriff undersheriff
+    deputy trooper constable sergeant captain commander general pilot driver teacher
+    principal student mother father wife husband son daughter brother sister friend
+    neighbour neighbor woman man boy girl teenager victim suspect defendant plaintiff
+    prosecutor governor senator congressman candidate publicist producer director writer
+    author founder veteran champion challenger trainer referee striker goalkeeper boxer
+    businessman businesswoman economist scientist professor engineer expert official witness
+    resident worker employee member clerk administrator treasurer auditor coroner marshal
+    ranger counselor councillor councilman councilwoman alderman supervisor dean chair ceo"""
+)
+_DOCUMENT_NOUNS = wordset(
+    """
+    statement message release letter announcement communique communiqué"""
+)
+_PREPOSITIONS = wordset("for of at with from")
+# Words that end no noun phrase: a subject is never "... as said" or "... that said".
+_FUNCTION_WORDS = wordset(
+    """
+    as that which what to of for in on at by with from and or but if than so because while
+    when where whom whose not no is are was were be been being has have had would will can
+    could should may might must there here"""
+)
+_SUBJECT_FOLLOWERS = wordset("in on at during after before from who while when according")
+_CAPS_STOP = wordset(
+    """
+    a an the this that these those it its he she they we i you his her their our my your
+    in on at of for from to by with and but or so if as when while after before however
+    also then there here it's mr mrs ms dr"""
+)
+_QUOTE_MARKS = frozenset({'"', "'"})
+_CLAUSE_BREAKS = frozenset({";", ":", "--", "—", "–"})
+_FEMALE_CUES = wordset(
+    """
+    mrs ms miss lady madam spokeswoman chairwoman congresswoman businesswoman actress
+    wife mother daughter sister woman girl queen princess"""
+)
+_MALE_CUES = wordset(
+    """
+    mr sir lord spokesman chairman congressman businessman actor husband father son brother
+    man boy king prince"""
+)
+_GENDER_CUE = re.compile(
+    r"\b(" + "|".join(sorted(_FEMALE_CUES | _MALE_CUES)) + r")\.?\s+$", re.IGNORECASE
+)
+_CALENDAR = frozenset(MONTHS) | frozenset(WEEKDAYS)
+_TOLD = wordset("told tell tells telling")
+# Organisation names that are news outlets: a story's source, rarely its speaker's "it".
+_MEDIA = re.compile(
+    r"\b(?:News|Press|Times|Post|Herald|Tribune|Journal|Telegraph|Gazette|TV|Television|Radio|"
+    r"Reuters|AFP|BBC|CNN|Magazine|Daily|Reporter)\b"
+)
+_MEDIA_NOUNS = wordset("newspaper paper magazine station channel network broadcaster website site")
+_AGE = re.compile(r"(?:\d+-)?year-old")  # "the 42-year-old said": a person
+LOOKBACK_SENTENCES = 3
+_MAX_NP = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who said it.
+
+    ``name`` is the speaker's canonical name, or "" for a speaker the article does not name
+    ("a witness", "officials"); ``start``/``end`` the local mention of the speaker (the name,
+    pronoun or noun phrase in the attribution); ``verb`` the speech verb ("said", "according
+    to"), or "" when a lead-in ("His exact words:") names the speaker without one.
+    """
+
+    name: str
+    start: int
+    end: int
+    verb: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Entity:
+    start: int
+    end: int
+    name: str
+    kind: str
+    speaker: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    name: str
+    start: int
+    end: int
+    register: str | None  # entity kind to remember as the latest speaker, None for groups
+
+
+def strip_roles(value: str) -> str:
+    """A person's name without the role words the name finder kept before it
+    ("Undersheriff Larry Waldie" -> "Larry Waldie"), so one person has one key across articles."""
+    words = value.split()
+    while len(words) > 2 and _is_role(words[0]):
+        words.pop(0)
+    return " ".join(words)
+
+
+def _is_role(word: str) -> bool:
+    """ "Coach", "Rep.", "Producers": a role word, singular or plural."""
+    norm = word.casefold().rstrip(".")
+    return norm in _PERSON_NOUNS or (norm.endswith("s") and norm[:-1] in _PERSON_NOUNS)
+
+
+def _people(names: Sequence[Mention]) -> list[Mention]:
+    """Person mentions, plus the person at the end of a name the finder took for an
+    organisation because of a role inside it ("Palmer City Clerk Janette Bower")."""
+    people = []
+    for name in names:
+        if name.kind == "person":
+            people.append(name)
+            continue
+        words = name.value.split()
+        roles = [k for k, word in enumerate(words[:-1]) if _is_role(word)]
+        if roles and 2 <= len(words) - roles[-1] - 1 <= 3:
+            value = " ".join(words[roles[-1] + 1 :])
+            people.append(
+                Mention(name.article_id, name.end - len(value), name.end, "person", value)
+            )
+    return people
+
+
+def _last_word(value: str) -> str:
+    words = value.replace("’", "'").removesuffix("'s").split()
+    return words[-1].casefold() if words else ""
+
+
+class Speakers:
+    """Attributions of every speech verb of one article, computed once in text order.
+
+    Quote spans are needed up front: verbs and names inside quotes are the speaker's words,
+    not the narrative, so they neither attribute nor count as antecedents.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        sentences: Sequence[Sequence[Token]],
+        names: Sequence[Mention],
+        quotes: Sequence[tuple[int, int]],
+    ) -> None:
+        self.text = text
+        self.tokens = [t for sentence in sentences for t in sentence]
+        self.starts = [t.start for t in self.tokens]
+        self.first_token: list[int] = []
+        position = 0
+        for sentence in sentences:
+            self.first_token.append(position)
+            position += len(sentence)
+        self.first_token.append(position)
+        self.quotes = sorted(quotes)
+        self._quote_starts = [s for s, _ in self.quotes]
+        self._narrative: dict[int, bool] = {}
+        kept = [n for n in names if n.kind in ("person", "org", "place")]
+        self.by_start = {n.start: n for n in kept}
+        self.by_end = {n.end: n for n in kept}
+        people = _people(kept)
+        self.full_names = self._full_names(people)
+        # Last words of organisation and place names: never a person's surname on their own.
+        self.name_heads = {_last_word(n.value) for n in kept if n.kind != "person"}
+        self.name_heads -= set(self.full_names)
+        self.entities: dict[int, list[_Entity]] = {}
+        self.gender: dict[str, str] = {}  # person name -> "m" / "f", from cues and pronouns
+        self._add_entities(kept)
+        self.verbs = [
+            i
+            for i, t in enumerate(self.tokens)
+            if (t.norm in SPEECH_VERBS or t.norm == "according") and self._is_speech_verb(i)
+        ]
+        self.attributions: dict[int, Attribution | None] = {}
+        for verb in self.verbs:
+            self.attributions[verb] = self._attribute(verb)
+
+    # --- lookups -----------------------------------------------------------------------------
+
+    def in_quote(self, offset: int) -> bool:
+        k = bisect_left(self._quote_starts, offset + 1) - 1
+        return k >= 0 and self.quotes[k][0] <= offset < self.quotes[k][1]
+
+    def inside(self, i: int) -> bool:
+        """Whether token i lies inside a quote."""
+        return self.in_quote(self.tokens[i].start)
+
+    def sentence_of(self, i: int) -> int:
+        """The sentence index of token i."""
+        return bisect_right(self.first_token, i) - 1
+
+    def narrative(self, sentence: int) -> bool:
+        """Whether a sentence has words outside quotes (is not wholly someone's words)."""
+        if sentence not in self._narrative:
+            lo, hi = self.first_token[sentence], self.first_token[sentence + 1]
+            self._narrative[sentence] = any(
+                self.tokens[i].norm[:1].isalnum() and not self.inside(i) for i in range(lo, hi)
+            )
+        return self._narrative[sentence]
+
+    def sentence_at(self, offset: int) -> int:
+        k = max(0, bisect_left(self.starts, offset + 1) - 1)
+        return self.sentence_of(k)
+
+    def _word(self, i: int) -> str:
+        return surface(self.text, self.tokens[i])
+
+    def _full_names(self, people: Sequence[Mention]) -> dict[str, str]:
+        """Last word -> the fullest person name ending with it ("Stefanski" -> "Ed Stefanski")."""
+        best: dict[str, str] = {}
+        for name in people:
+            value = strip_roles(name.value)
+            last = _last_word(value)
+            if len(value.split()) > len(best.get(last, "").split()):
+                best[last] = value
+        return best
+
+    def person_name(self, word: str) -> str:
+        """A name as the speaker key: a lone surname grows to the article's fullest form."""
+        if len(word.split()) == 1:
+            return self.full_names.get(_last_word(word), word)
+        return strip_roles(word)
+
+    def _add_entities(self, names: Sequence[Mention]) -> None:
+        """Named people and organisations outside quotes, plus later bare surnames of people."""
+        covered: set[int] = set()  # token starts inside a name
+        for name in names:
+            if name.kind == "place" or self.in_quote(name.start):
+                continue
+            kind = name.kind
+            value = self.person_name(name.value) if kind == "person" else name.value
+            self._remember(_Entity(name.start, name.end, value, kind, False))
+            covered.update(range(name.start, name.end))
+        first_seen: dict[str, int] = {}
+        for name in _people(names):
+            if _last_word(name.value).isalpha():
+                first_seen.setdefault(_last_word(name.value), name.start)
+        if not first_seen:
+            return
+        words = "|".join(re.escape(w) for w in sorted(first_seen))
+        for match in re.finditer(rf"\b(?:{words})\b", self.text, re.IGNORECASE):
+            norm = match.group().casefold()
+            seen = first_seen.get(norm)
+            if seen is None or seen >= match.start() or not is_capitalised(match.group()):
+                continue
+            if match.start() in covered or self.in_quote(match.start()):
+                continue
+            k = bisect_left(self.starts, match.start())
+            if k < len(self.tokens) and self.tokens[k].start == match.start():
+                full = self.full_names[norm]
+                self._remember(_Entity(match.start(), match.end(), full, "person", False))
+
+    def _remember(self, entity: _Entity) -> None:
+        if entity.kind == "person" and not entity.speaker:
+            self._learn_gender(entity.name, entity.start)
+        bucket = self.entities.setdefault(self.sentence_at(entity.start), [])
+        for k, old in enumerate(bucket):
+            if old.start == entity.start and old.end == entity.end:
+                bucket[k] = entity
+                return
+        insort(bucket, entity, key=lambda e: e.start)
+
+    def resolve(
+        self,
+        position: int,
+        kind: str,
+        skip_own: bool = False,
+        gender: str = "",
+        media: bool = False,
+    ) -> str | None:
+        """The entity a pronoun or description at ``position`` refers to, by salience.
+
+        None when nothing compatible is in reach; "" when the latest compatible speaker was an
+        unnamed one ("a witness said ... she added"). A name used only as a possessive
+        ("Palin's church") is a weaker antecedent than one standing alone, a person known to
+        be "he" is never "she", whoever was told something ("told The Associated Press") is
+        not its speaker, and "it" or "the company" is not the news outlet reporting the story
+        (``media`` allows outlets, for "the newspaper said").
+        """
+        sentence = self.sentence_at(position)
+        seen = 0
+        for s in range(sentence - (1 if skip_own else 0), -1, -1):
+            found = [
+                e
+                for e in self.entities.get(s, ())
+                if e.start < position
+                and e.kind == kind
+                and (not gender or self.gender.get(e.name, gender) == gender)
+                and not self._addressee(e)
+                and (media or not _MEDIA.search(e.name))
+            ]
+            if found:
+                spoke = [e for e in found if e.speaker]
+                if spoke:
+                    return spoke[-1].name
+                plain = [e for e in found if not self._possessive(e)]
+                return (plain or found)[0].name
+            seen += self.narrative(s)  # sentences wholly inside a quote do not count
+            if seen >= LOOKBACK_SENTENCES:
+                break
+        return None
+
+    def _addressee(self, entity: _Entity) -> bool:
+        """An entity right after "told"/"telling" (or "told the"): the one spoken to."""
+        before = self.text[max(0, entity.start - 16) : entity.start].split()
+        if before and before[-1].casefold() in ("the", "a", "an"):
+            before = before[:-1]
+        return bool(before) and before[-1].casefold() in _TOLD
+
+    def _possessive(self, entity: _Entity) -> bool:
+        return self.text[entity.end : entity.end + 2] in ("'s", "’s") or (
+            self.text[entity.end : entity.end + 1] in ("'", "’")
+        )
+
+    def _learn_gender(self, name: str, start: int) -> None:
+        """Gender from an honorific or gendered role word right before a person's mention."""
+        if not name or name in self.gender:
+            return
+        match = _GENDER_CUE.search(self.text, max(0, start - 24), start)
+        if match is not None:
+            word = match.group(1).casefold()
+            self.gender[name] = "f" if word in _FEMALE_CUES else "m"
+
+    # --- speech verbs --------------------------------------------------------------------------
+
+    def _is_speech_verb(self, i: int) -> bool:
+        if self.inside(i):
+            return False
+        norm = self.tokens[i].norm
+        if norm == "according":
+            return i + 1 < len(self.tokens) and self.tokens[i + 1].norm == "to"
+        return norm in SPEECH_VERBS
+
+    def verb_name(self, i: int) -> str:
+        norm = self.tokens[i].norm
+        return "according to" if norm == "according" else norm
+
+    def _clause_start(self, i: int) -> int:
+        """First token of the clause holding token i: sentence start, after a quote or ';'."""
+        sentence_start = self.first_token[self.sentence_of(i)]
+        k = i - 1
+        while k >= sentence_start:
+            token = self.tokens[k]
+            if token.norm in _CLAUSE_BREAKS or (
+                token.norm in _QUOTE_MARKS and k > sentence_start and self.inside(k - 1)
+            ):
+                return k + 1
+            k -= 1
+        return sentence_start
+
+    def _same_sentence(self, i: int, j: int) -> bool:
+        return 0 <= j < len(self.tokens) and self.sentence_of(i) == self.sentence_of(j)
+
+    def _attribute(self, verb: int) -> Attribution | None:
+        subject = self._subject(verb)
+        if subject is None:
+            return None
+        if subject.register is not None:
+            entity = _Entity(subject.start, subject.end, subject.name, subject.register, True)
+            self._remember(entity)
+        return Attribution(subject.name, subject.start, subject.end, self.verb_name(verb))
+
+    def _subject(self, verb: int) -> _Subject | None:
+        tokens = self.tokens
+        if tokens[verb].norm == "according":
+            return self._after(verb + 1, nominal=True, strict=False)
+        prev = tokens[verb - 1].norm if self._same_sentence(verb, verb - 1) else ""
+        before_prev = tokens[verb - 2].norm if self._same_sentence(verb, verb - 2) else ""
+        if prev in _QUOTE_MARKS or (prev == "," and before_prev in _QUOTE_MARKS):
+            found = self._after(verb, nominal=True, strict=False)  # '"...," said Jane Smith'
+            if found is not None:
+                return found
+        elif prev == ",":
+            found = self._after(verb, nominal=False, strict=True)  # "..., said Jane Smith."
+            if found is not None:
+                return found
+        return self._before(verb)
+
+    # --- subject after the verb ---------------------------------------------------------------
+
+    def _after(self, verb: int, nominal: bool, strict: bool) -> _Subject | None:
+        """The speaker right after the verb (or after "according to")."""
+        tokens = self.tokens
+        j = verb + 1
+        if not self._same_sentence(verb, j):
+            return None
+        norm = tokens[j].norm
+        if norm in _PRONOUN_PERSON:
+            return self._pronoun(j, "person")
+        if norm in ("him", "her") and tokens[verb].norm == "according":
+            return self._pronoun(j, "person")
+        k = j
+        while k < j + 6 and self._same_sentence(verb, k):
+            mention = self.by_start.get(tokens[k].start)
+            if mention is not None:
+                return self._named_after(verb, k, mention, strict)
+            if tokens[k].norm == "," and k > j and self._same_sentence(verb, k + 1):
+                # "said Biancardi's attorney, James Zeszutek": the name in the apposition
+                named = self.by_start.get(tokens[k + 1].start)
+                if named is not None and named.kind == "person":
+                    return self._named_after(verb, k + 1, named, strict)
+                break
+            word = self._word(k)
+            titled = tokens[k].norm.rstrip(".") in _PERSON_NOUNS or tokens[k].norm == "."
+            aged = tokens[k].norm.isdigit() or tokens[k].norm == "-" or _AGE.fullmatch(word)
+            if not (titled or aged or is_capitalised(word) or tokens[k].norm.endswith("'s")):
+                break
+            k += 1
+        word = self._word(j)
+        if is_capitalised(word) and word.isalpha() and norm not in _CAPS_STOP:
+            end = j + 1
+            names = [self._capitalised_name(j)]
+            if self._same_sentence(verb, j + 2) and tokens[j + 1].norm == "and":
+                other = self._word(j + 2)
+                if is_capitalised(other) and other.isalpha():
+                    names.append(self._capitalised_name(j + 2))
+                    end = j + 3
+            if strict and not self._ends_subject(verb, end):
+                return None
+            if any(not n for n in names):
+                return _Subject("", tokens[j].start, tokens[end - 1].end, None)
+            register = "person" if len(names) == 1 else None
+            return _Subject(" and ".join(names), tokens[j].start, tokens[end - 1].end, register)
+        if nominal and norm in ("the", "a", "an"):
+            k = j + 1
+            while (
+                k < j + _MAX_NP
+                and self._same_sentence(verb, k)
+                and (tokens[k].norm.replace("-", "").isalpha() or tokens[k].norm == "and")
+                and tokens[k].norm not in _SUBJECT_FOLLOWERS
+            ):
+                k += 1
+            if k > j + 1 and self._ends_subject(verb, k):
+                return self._noun_phrase(j, k - 1, norm)
+        return None
+
+    def _ends_subject(self, verb: int, k: int) -> bool:
+        """The token at k may follow a subject: punctuation, sentence end or a preposition."""
+        if not self._same_sentence(verb, k):
+            return True
+        norm = self.tokens[k].norm
+        return not norm[:1].isalnum() or norm in _SUBJECT_FOLLOWERS
+
+    def _named_after(self, verb: int, k: int, mention: Mention, strict: bool) -> _Subject | None:
+        tokens = self.tokens
+        end_index = bisect_left(self.starts, mention.end)
+        names = [self._mention_name(mention)]
+        end = mention.end
+        if self._same_sentence(verb, end_index + 1) and tokens[end_index].norm == "and":
+            other = self.by_start.get(tokens[end_index + 1].start)
+            if other is not None:
+                names.append(self._mention_name(other))
+                end = other.end
+                end_index = bisect_left(self.starts, other.end)
+        if strict and not self._ends_subject(verb, end_index):
+            return None
+        register = mention.kind if len(names) == 1 and mention.kind != "place" else None
+        return _Subject(" and ".join(names), mention.start, end, register)
+
+    def _mention_name(self, mention: Mention) -> str:
+        return self.person_name(mention.value) if mention.kind == "person" else mention.value
+
+    def _capitalised_name(self, i: int) -> str:
+        """A capitalised word standing alone as a speaker: a known surname, or a group ("")."""
+        norm = self.tokens[i].norm
+        if norm in self.full_names:
+            return self.full_names[norm]
+        if norm in _GROUPS or norm in _ORG_NOUNS or norm in self.name_heads or norm in _CALENDAR:
+            return ""  # "Police", "Service" (of "Surrey Fire and Rescue Service"): no person
+        return self._word(i)
+
+    # --- subject before the verb ---------------------------------------------------------------
+
+    def _before(self, verb: int) -> _Subject | None:
+        tokens = self.tokens
+        clause = self._clause_start(verb)
+        i = verb - 1
+        while i >= clause and tokens[i].norm in _SKIP_BEFORE_VERB:
+            i -= 1
+        if i >= clause and tokens[i].norm == ")":
+            # "Rep. Edward Markey (D-Mass.) said": the subject is before the parenthesis
+            k = i - 1
+            while k >= clause and tokens[k].norm != "(":
+                k -= 1
+            i = k - 1
+            while i >= clause and tokens[i].norm in _SKIP_BEFORE_VERB:
+                i -= 1
+        if i < clause:
+            return None
+        norm = tokens[i].norm
+        if norm in _BE and not tokens[verb].norm.endswith("ing"):
+            return None  # "he was told", "is said to": the speaker is not the subject
+        if norm == "to":
+            earlier = [v for v in self.verbs if clause <= v < i]
+            if earlier:
+                return self._subject(earlier[-1])  # "X emailed Y to say ..."
+            return self._first_in_clause(clause, verb)
+        if norm == ",":
+            if tokens[verb].norm.endswith("ing"):
+                return self._first_in_clause(clause, verb)  # "X condemned it, saying ..."
+            k = i - 1
+            while k >= clause and tokens[k].norm != ",":
+                k -= 1
+            if k < clause or i - k > 14:
+                return self._first_in_clause(clause, verb)
+            inner = self.by_start.get(tokens[k + 1].start)
+            if inner is not None and inner.kind == "person" and inner.end == tokens[i - 1].end:
+                # "a spokesman, John Doe, said": the name in the apposition
+                return _Subject(self._mention_name(inner), inner.start, inner.end, "person")
+            i = k - 1  # "Smith, 45, a farmer, said": the name before the apposition
+            while i >= clause and tokens[i].norm == ",":
+                i -= 1
+            if i < clause:
+                return None
+            norm = tokens[i].norm
+        if norm == "who" and i - 1 > clause and tokens[i - 1].norm == ",":
+            i -= 2
+            norm = tokens[i].norm
+        return self._subject_ending_at(i, clause, verb)
+
+    def _subject_ending_at(self, i: int, clause: int, verb: int) -> _Subject | None:
+        """The subject whose last token is i, looking through "a spokesman for X" to its head."""
+        core = self._core_ending_at(i, clause, verb)
+        if core is None or core.start <= self.tokens[clause].start:
+            return core
+        first = bisect_left(self.starts, core.start)
+        p = first - 1
+        if self.tokens[p].norm not in _PREPOSITIONS or p <= clause:
+            return core
+        head = self._core_ending_at(p - 1, clause, verb)
+        if head is None:
+            return core
+        if head.name:
+            return head  # "Jonah Pell of Eastmoor University said"
+        # "a spokesman for the agency": someone unnamed; an organisation named in the phrase
+        # stands for its spokesperson, as in "a Surrey Police spokeswoman".
+        named = self.by_start.get(core.start)
+        name = named.value if named is not None and named.kind == "org" else ""
+        return _Subject(name, head.start, core.end, "person")
+
+    def _core_ending_at(self, i: int, clause: int, verb: int) -> _Subject | None:
+        tokens = self.tokens
+        norm = tokens[i].norm
+        mention = self.by_end.get(tokens[i].end)
+        if mention is not None:
+            first = bisect_left(self.starts, mention.start)
+            joint = self._joint_before(first, clause)
+            if joint is not None:
+                return _Subject(
+                    f"{joint[0]} and {self._mention_name(mention)}", joint[1], mention.end, None
+                )
+            register = None if mention.kind == "place" else mention.kind
+            return _Subject(self._mention_name(mention), mention.start, mention.end, register)
+        if norm in _PRONOUN_PERSON or norm in ("him", "her"):
+            return self._pronoun(i, "person")
+        if norm == "it":
+            return self._pronoun(i, "org")
+        if norm in _PRONOUN_UNNAMED or norm == "them":
+            return _Subject("", tokens[i].start, tokens[i].end, None)
+        if norm == "as" and tokens[verb].norm.endswith("ing") and i - 1 >= clause:
+            return self._core_ending_at(i - 1, clause, verb)  # "quoted him as saying"
+        if norm in _FUNCTION_WORDS:
+            return None
+        word = self._word(i)
+        if is_capitalised(word) and word.isalpha() and norm not in _CAPS_STOP:
+            name = self._capitalised_name(i)
+            if (
+                i - 1 >= clause
+                and tokens[i - 1].norm in _DETERMINERS
+                and norm not in self.full_names
+            ):
+                name = ""  # "the Democrat said", "the Pentagon said": not a personal name
+            joint = self._joint_before(i, clause)
+            if joint is not None and name:
+                return _Subject(f"{joint[0]} and {name}", joint[1], tokens[i].end, None)
+            if not name:
+                return _Subject("", tokens[i].start, tokens[i].end, None)
+            return _Subject(name, tokens[i].start, tokens[i].end, "person")
+        if norm.replace("-", "").isalnum() and not is_capitalised(word):
+            return self._noun_phrase_ending(i, clause)
+        return self._first_in_clause(clause, verb)
+
+    def _joint_before(self, first: int, clause: int) -> tuple[str, int] | None:
+        """ "Zadan and Meron said": the name before "and", with its start offset."""
+        if first - 2 < clause or self.tokens[first - 1].norm != "and":
+            return None
+        k = first - 2
+        mention = self.by_end.get(self.tokens[k].end)
+        if mention is not None and mention.kind == "person":
+            return self._mention_name(mention), mention.start
+        word = self._word(k)
+        if is_capitalised(word) and word.isalpha() and self.tokens[k].norm not in _CAPS_STOP:
+            name = self._capitalised_name(k)
+            if name:
+                return name, self.tokens[k].start
+        return None
+
+    def _noun_phrase_ending(self, head: int, clause: int) -> _Subject | None:
+        """A noun phrase ending at ``head`` ("the spokesman", "a Surrey Police spokeswoman")."""
+        tokens = self.tokens
+        k = head - 1
+        while k >= clause and k > head - _MAX_NP:
+            norm = tokens[k].norm
+            if norm in _DETERMINERS or norm in _POSSESSIVE_PRONOUNS:
+                return self._noun_phrase(k, head, norm)
+            if norm.endswith("'s"):
+                return self._noun_phrase(k, head, "'s")
+            inside_name = self._name_covering(tokens[k].start) is not None
+            if not (inside_name or norm.replace("-", "").isalnum() or norm in ("and", "-")):
+                break
+            if norm in _FUNCTION_WORDS and norm != "and":
+                break
+            if not inside_name and is_capitalised(self._word(k)):
+                break
+            k -= 1
+        return self._noun_phrase(k + 1, head, "")
+
+    def _name_covering(self, offset: int) -> Mention | None:
+        for mention in self.by_start.values():
+            if mention.start <= offset < mention.end:
+                return mention
+        return None
+
+    def _noun_phrase(self, first: int, head: int, determiner: str) -> _Subject:
+        """Who a noun phrase [first, head] names: an organisation in it, a resolved
+        definite description, or nobody the article names."""
+        tokens = self.tokens
+        start, end = tokens[first].start, tokens[head].end
+        head_norm = tokens[head].norm
+        orgs = [
+            m
+            for m in self.by_start.values()
+            if start <= m.start and m.end <= end and m.kind in ("org", "place")
+        ]
+        plural = head_norm.endswith("s") and not head_norm.endswith("ss")
+        if head_norm in _GROUPS or (plural and head_norm not in _ORG_NOUNS):
+            return _Subject("", start, end, None)
+        if orgs and determiner in ("a", "an", "", "the"):
+            # "a Surrey Police spokeswoman": the organisation speaks through someone unnamed.
+            return _Subject(orgs[0].value, start, end, "person")
+        if determiner in ("the", "this", "that") and not orgs:
+            if head_norm in _ORG_NOUNS or head_norm in _DOCUMENT_NOUNS:
+                kind = "org"
+            elif head_norm in _PERSON_NOUNS or _AGE.fullmatch(head_norm):
+                kind = "person"
+            else:
+                return _Subject("", start, end, None)
+            name = self.resolve(start, kind, media=head_norm in _MEDIA_NOUNS)
+            if name is not None:
+                return _Subject(name, start, end, kind if name else None)
+            return _Subject("", start, end, None)
+        return _Subject("", start, end, "person")  # "a witness": someone new, never named
+
+    def _pronoun(self, i: int, kind: str) -> _Subject:
+        """A pronoun resolved by salience; an object pronoun ("quoted him as saying") never
+        refers to its own sentence's subject, so its own sentence is skipped."""
+        token = self.tokens[i]
+        gender = _PRONOUN_GENDER.get(token.norm, "")
+        name = self.resolve(token.start, kind, token.norm in ("him", "her"), gender)
+        if name and gender:
+            self.gender.setdefault(name, gender)
+        if name:
+            return _Subject(name, token.start, token.end, kind)
+        return _Subject("", token.start, token.end, None)
+
+    def _first_in_clause(self, clause: int, verb: int) -> _Subject | None:
+        """The first named person (else organisation) of the clause: its likely subject."""
+        lo, hi = self.tokens[clause].start, self.tokens[verb].start
+        inside = [
+            m
+            for m in self.by_start.values()
+            if lo <= m.start and m.end <= hi and m.kind != "place" and not self.in_quote(m.start)
+        ]
+        for kind in ("person", "org"):
+            found = sorted((m for m in inside if m.kind == kind), key=lambda m: m.start)
+            if found:
+                m = found[0]
+                return _Subject(self._mention_name(m), m.start, m.end, kind)
+        # "Ortega condemned the delay, saying ...": a lone capitalised subject opening the clause
+        first = self.tokens[clause]
+        word = self._word(clause)
+        follower = self._word(clause + 1) if clause + 1 < verb else ""
+        if (
+            word.isalpha()
+            and is_capitalised(word)
+            and first.norm not in _CAPS_STOP
+            and follower[:1].islower()
+        ):
+            name = self._capitalised_name(clause)
+            return _Subject(name, first.start, first.end, "person" if name else None)
+        return None
+
+    # --- quotes without their own attribution --------------------------------------------------
+
+    def lead_in(self, sentence: int) -> Attribution | None:
+        """The speaker set up by the sentence before a quote.
+
+        Reported speech right before a quote ("Smith said the dam held.") or a lead-in ending
+        with a colon ("His exact words:") introduces the quote's speaker.
+        """
+        if sentence < 0:
+            return None
+        lo, hi = self.first_token[sentence], self.first_token[sentence + 1]
+        if lo >= hi:
+            return None
+        verbs = [v for v in self.verbs if lo <= v < hi]
+        for verb in reversed(verbs):
+            attribution = self.attributions.get(verb)
+            if attribution is not None:
+                return attribution
+        if verbs or self.tokens[hi - 1].norm != ":":
+            return None
+        first = self.tokens[lo]
+        if first.norm in ("his", "her"):
+            name = self.resolve(first.start, "person", gender=_PRONOUN_GENDER[first.norm])
+            return Attribution(name, first.start, first.end, "") if name else None
+        found = self._first_in_clause(lo, hi - 1)
+        if found is None or not found.name:
+            return None
+        return Attribution(found.name, found.start, found.end, "")

@@ -1,0 +1,246 @@
+"""Quotes and speakers: one invented text per rule (issue 7)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storytrace.facts import FactsSettings, _sentence_tokens, extract_facts
+from storytrace.facts_names import find_names
+from storytrace.facts_quotes import Quote, find_quote_spans, looks_like_title
+from storytrace.facts_quotes_marks import quote_spans
+from storytrace.facts_speakers import strip_roles
+from storytrace.model import Article
+from storytrace.segment import segment
+
+
+def _quotes(text: str, min_words: int = 4) -> list[Quote]:
+    article = Article("a", "test", "text", b"", text=text)
+    sentences = _sentence_tokens(segment(article))
+    names = find_names(text, sentences, "a")
+    return list(find_quote_spans(text, sentences, names, min_words))
+
+
+def _said(text: str) -> list[tuple[str, str, str]]:
+    """(quoted text, speaker, verb) per quote."""
+    return [(text[q.start : q.end], q.speaker, q.verb) for q in _quotes(text)]
+
+
+def _speakers(text: str) -> list[str]:
+    return [q.speaker for q in _quotes(text)]
+
+
+# marks ---------------------------------------------------------------------------------------
+
+
+def test_one_pair_of_marks_over_several_lines_is_one_quote() -> None:
+    text = 'Odile Marchetti spoke last.\n"The bridge held.\nThe town is safe," Marchetti said.'
+    assert _said(text) == [("The bridge held.\nThe town is safe,", "Odile Marchetti", "said")]
+
+
+def test_paragraphs_reopening_a_quote_give_one_span_each() -> None:
+    text = (
+        'Captain Rui Almeida said: "We lost power at dawn.\n'
+        '"The crew kept the pumps running by hand.\n'
+        '"Nobody was hurt on board."\n'
+        "The ferry docked at noon."
+    )
+    spans = [text[s:e] for s, e in quote_spans(text)]
+    assert spans == [
+        "We lost power at dawn.",
+        "The crew kept the pumps running by hand.",
+        "Nobody was hurt on board.",
+    ]
+    assert _speakers(text) == ["Rui Almeida"] * 3
+
+
+def test_a_paragraph_whose_opening_mark_was_lost_is_kept() -> None:
+    text = (
+        "“We are proud of this harbour,” said Ilse Voss.\n"
+        "It has fed this town for three hundred years.”\n"
+        "The vote is on Sunday."
+    )
+    assert _said(text)[1] == (
+        "It has fed this town for three hundred years.",
+        "Ilse Voss",
+        "said",
+    )
+
+
+def test_a_stray_mark_does_not_swallow_the_next_lines() -> None:
+    text = (
+        'Fans chanted "Out, out, out at the referee.\n'
+        "The match ended in a draw.\n"
+        'Coach Ivo Petrov said "we deserved more than this tonight."'
+    )
+    assert [text[s:e] for s, e in quote_spans(text)] == ["we deserved more than this tonight."]
+
+
+def test_single_marks_and_apostrophes() -> None:
+    text = "'The harbour's walls will be rebuilt by May,' the mayor's office said."
+    assert [text[s:e] for s, e in quote_spans(text)] == [
+        "The harbour's walls will be rebuilt by May,"
+    ]
+
+
+# what is a quote -----------------------------------------------------------------------------
+
+
+def test_titles_taglines_and_terms_are_not_quotes() -> None:
+    text = (
+        "She starred in “The Long Road Home Again” in 1999.\n"
+        'The poster promised "the best summer you will ever have" to tourists.\n'
+        'Fans expect a wave of "now the club has to sell him" posts.'
+    )
+    assert _quotes(text) == []
+    assert looks_like_title("X-Men: Night of the Long Fall")
+    assert not looks_like_title("We will rebuild the Harbour Bridge")
+
+
+def test_short_quote_with_a_speech_verb_is_kept() -> None:
+    text = 'Inspector Mara Quist arrived late. "He slipped away," she said.'
+    assert _said(text) == [("He slipped away,", "Mara Quist", "said")]
+
+
+def test_short_quote_without_a_speech_verb_is_dropped() -> None:
+    assert _quotes('The shop sold "fresh river fish" every day.') == []
+
+
+def test_a_whole_sentence_in_marks_is_a_quote_of_the_previous_speaker() -> None:
+    text = '"The levee held overnight," Jonas Erikssen said.\n"We will know more by noon."'
+    assert _speakers(text) == ["Jonas Erikssen", "Jonas Erikssen"]
+
+
+# speakers ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "verb"),
+    [
+        (
+            '"The plan is sound," said Rep. Paula Ortega, who leads the panel.',
+            "Paula Ortega",
+            "said",
+        ),
+        ('"We expected far more rain tonight," Ortega told reporters.', "Ortega", "told"),
+        ('"We expected far more rain tonight," Ortega noted.', "Ortega", "noted"),
+        ('"We expected far more rain tonight," Ortega explained.', "Ortega", "explained"),
+        ('"We expected far more rain tonight," Ortega insisted.', "Ortega", "insisted"),
+        ('Ortega wrote: "We expected far more rain tonight."', "Ortega", "wrote"),
+        ('Ortega tweeted: "We expected far more rain tonight."', "Ortega", "tweeted"),
+        (
+            'Ortega condemned the delay, saying the city had "run out of excuses."',
+            "Ortega",
+            "saying",
+        ),
+        (
+            'The dam is "safe for a decade," according to engineer Tomas Varga.',
+            "Tomas Varga",
+            "according to",
+        ),
+    ],
+)
+def test_speech_verbs_and_attribution_patterns(text: str, speaker: str, verb: str) -> None:
+    (quote,) = _quotes(text)
+    assert (quote.speaker, quote.verb) == (speaker, verb)
+
+
+def test_joint_speakers() -> None:
+    text = (
+        "Producers Hana Kiel and Bo Lund confirmed the date.\n"
+        '"We could not be happier with this choice," said Kiel and Lund.'
+    )
+    assert _speakers(text) == ["Hana Kiel and Bo Lund"]
+
+
+def test_pronoun_resolves_to_a_narrative_mention() -> None:
+    text = (
+        "Deputy Mayor Anneli Virtanen toured the flooded streets on Monday.\n"
+        '"Every family will have a roof by Friday," she said.'
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Anneli Virtanen"
+    assert text[quote.speaker_start or 0 : quote.speaker_end or 0] == "she"
+
+
+def test_pronoun_prefers_the_last_speaker_over_other_names() -> None:
+    text = (
+        "Nadia Brenner said the pumps failed after the storm hit Tomas Varga's farm.\n"
+        '"We need new pumps before winter," she added.'
+    )
+    assert _speakers(text) == ["Nadia Brenner"]
+
+
+def test_role_nouns_resolve_to_people_and_organisation_nouns_to_organisations() -> None:
+    text = (
+        "Dr. Lena Fischer treated the boy overnight.\n"
+        '"The patient is stable and awake now," added the doctor.\n'
+        "The Kestrel Mining Company closed the shaft.\n"
+        '"Safety comes first for every worker here," the company said.'
+    )
+    assert _speakers(text) == ["Lena Fischer", "Kestrel Mining Company"]
+
+
+def test_unknown_and_generic_speakers_stay_blank() -> None:
+    text = (
+        "Dr. Lena Fischer treated the boy overnight.\n"
+        'A witness said "it sounded like thunder over the hill."\n'
+        '"She was crying for an hour," she said.\n'
+        'Officials said "the road will stay closed until Friday."\n'
+        '"Nobody is allowed past the barrier tonight," they said.\n'
+        '"We cannot comment on the case at all," the trade said.'
+    )
+    assert _speakers(text) == ["", "", "", "", ""]
+
+
+def test_a_spokesperson_of_a_named_organisation_is_keyed_by_the_organisation() -> None:
+    text = 'A spokeswoman for Kestrel Mining Company said "the shaft will reopen on Monday."'
+    (quote,) = _quotes(text)
+    assert quote.speaker == "Kestrel Mining Company"
+    assert text[quote.speaker_start or 0 : quote.speaker_end or 0] == (
+        "A spokeswoman for Kestrel Mining Company"
+    )
+
+
+def test_passive_verbs_have_no_speaker() -> None:
+    text = 'Coach Dana Whitfield was told "you are fired as of today" by the owner.'
+    assert _speakers(text) == [""]
+
+
+def test_lead_in_and_reported_speech_before_a_quote() -> None:
+    text = (
+        "Governor Elias Brandt spoke at length.\n"
+        "His words:\n"
+        '"We are not going anywhere, and neither is this plant."\n'
+        "Mayor Ilse Voss said the plant would stay open.\n"
+        '"This town keeps its promises to its workers."'
+    )
+    assert _speakers(text) == ["Elias Brandt", "Ilse Voss"]
+
+
+def test_quote_records_carry_speaker_spans() -> None:
+    text = '"The levee held overnight," said Jonas Erikssen.\n"We will know more by noon."'
+    first, second = _quotes(text)
+    span = (first.speaker_start, first.speaker_end)
+    assert text[span[0] or 0 : span[1] or 0] == "Jonas Erikssen"
+    assert (second.speaker_start, second.speaker_end) == span  # carried from the first
+    assert (first.verb, second.verb) == ("said", "said")
+
+
+def test_role_words_are_not_part_of_the_key() -> None:
+    assert strip_roles("Undersheriff Larry Waldie") == "Larry Waldie"
+    assert strip_roles("Coach Petrov") == "Coach Petrov"  # never strip down to one word
+
+
+def test_find_quotes_wraps_find_quote_spans_in_order() -> None:
+    text = (
+        "Deputy Mayor Anneli Virtanen toured the streets.\n"
+        '"Every family will have a roof by Friday," she said. "Then we rebuild the school."'
+    )
+    article = Article("a", "test", "text", b"", text=text)
+    mentions = [m for m in extract_facts(article, segment(article)) if m.kind == "quote"]
+    records = _quotes(text)
+    assert [(m.start, m.end, m.key, m.qualifier) for m in mentions] == [
+        (q.start, q.end, q.speaker, q.verb) for q in records
+    ]
+    assert [m.key for m in mentions] == ["Anneli Virtanen", "Anneli Virtanen"]
+    assert FactsSettings().min_quote_words == 4
