@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,browser]'
 	touch $@
 
 ## demo: install, run the whole pipeline on examples/, print the stories, write report/
@@ -20,7 +20,8 @@ demo: $(VENV)/.installed
 	$(BIN)/storytrace report --db $(DB) --out report
 	@echo "open report/index.html in a browser"
 
-## test: install with the dev extra and run the fast test suite
+## test: install with the dev and browser extras and run the fast test suite (browser tests
+## need Debian's chromium: apt-get install chromium; they are skipped without it)
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 

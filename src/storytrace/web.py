@@ -41,7 +41,7 @@ from .views import SortKey, StoryFilter, story_detail, story_rows
 
 MAX_PAGE = 500
 _SECURITY_HEADERS = {
-    "Content-Security-Policy": LIVE_CSP,
+    "Content-Security-Policy": f"{LIVE_CSP}; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
@@ -87,14 +87,15 @@ def create_app(db: str | Path) -> FastAPI:
     def filters(
         q: str | None = None,
         outlet: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
+        since: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+        until: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
         min_size: Annotated[int, Query(ge=1)] = 1,
         sort: SortKey = "size",
     ) -> StoryFilter:
+        # Dates arrive as text: the page's form sends an empty field for "no date".
         return StoryFilter(
-            since=since, until=until, outlet=outlet or None, query=q or None,
-            min_size=min_size, sort=sort,
+            since=_day("since", since), until=_day("until", until), outlet=outlet or None,
+            query=q or None, min_size=min_size, sort=sort,
         )  # fmt: skip
 
     FilterDep = Annotated[StoryFilter, Depends(filters)]
@@ -261,6 +262,10 @@ def create_app(db: str | Path) -> FastAPI:
     def page_outlets(s: StoreDep) -> str:
         return Pages(s, live=True).outlets()
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)  # browsers ask; an empty answer is not an error
+
     @app.get("/style.css", include_in_schema=False)
     def page_style() -> Response:
         return Response(stylesheet(), media_type="text/css")
@@ -279,6 +284,15 @@ def create_app(db: str | Path) -> FastAPI:
         return page
 
     return app
+
+
+def _day(name: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _edges(store: Store) -> list[Any]:

@@ -94,9 +94,10 @@ STATIC_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
 )
 # The live UI adds its search form (GET to itself); still no scripts and nothing remote.
+# (frame-ancestors only works as an HTTP header, which the server adds; in a <meta> element
+# browsers ignore it with a console error.)
 LIVE_CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'"
 )
 
 
