@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from storytrace.export import TABLE_COLUMNS, build_export, write_export
+from storytrace.export import TABLE_COLUMNS, build_export, export_tables, write_export
+from storytrace.model import Mention
 from storytrace.store import Store
 
 ARTICLE_FIELDS = {
@@ -29,7 +30,10 @@ ARTICLE_FIELDS = {
 def test_json_document_has_the_documented_shape(filled_store: Store) -> None:
     doc = build_export(filled_store)
     assert doc["version"] == 1
-    assert set(doc) == {"version", "articles", "stories", "reuse", "findings", "outlet_graph"}
+    assert set(doc) == {
+        *("version", "articles", "stories", "reuse", "findings", "outlet_graph"),
+        *("mentions", "quotes"),
+    }
     assert all(set(a) == ARTICLE_FIELDS for a in doc["articles"])
     assert set(doc["stories"][0]) == {"id", "title", "article_ids", "first_seen", "last_seen"}
     assert set(doc["reuse"][0]) == {"id", "kind", "origin_article_id", "passages"}
@@ -38,6 +42,25 @@ def test_json_document_has_the_documented_shape(filled_store: Store) -> None:
     assert set(finding["values"][0]) == {"value", "article_ids", "evidence"}
     assert doc["articles"][0]["published"] == "2021-03-04T00:00:00+00:00"
     assert doc["articles"][1]["published"] == "2021-03-05T00:00:00+00:00"
+
+
+def test_quotes_keep_their_speaker_span_through_the_store(filled_store: Store) -> None:
+    article = filled_store.article("aaaa000000000001")
+    assert article is not None
+    text = article.text
+    quote = Mention(
+        article.id, text.index("that 40"), text.index(" in March"), "quote", "that 40 homes",
+        "The council", "said", speaker_start=text.index("The council"),
+        speaker_end=text.index("The council") + len("The council"),
+    )  # fmt: skip
+    filled_store.save_cleaned([(article, [], [quote])])
+    doc = build_export(filled_store)
+    (exported,) = doc["quotes"]
+    assert exported["speaker"] == "The council" and exported["verb"] == "said"
+    assert text[exported["speaker_start"] : exported["speaker_end"]] == "The council"
+    assert exported["text"] == text[quote.start : quote.end]
+    assert [m["kind"] for m in doc["mentions"]] == ["quote"]
+    assert export_tables(doc)["quotes"][0]["speaker_start"] == exported["speaker_start"]
 
 
 def test_offsets_slice_the_article_text(filled_store: Store) -> None:

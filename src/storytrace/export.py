@@ -73,6 +73,27 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "end": "int64",
         "text": "string",
     },
+    "mentions": {
+        "article_id": "string",
+        "start": "int64",
+        "end": "int64",
+        "text": "string",
+        "kind": "string",
+        "value": "string",
+        "key": "string",
+        "qualifier": "string",
+        "canonical_id": "string",
+    },
+    "quotes": {
+        "article_id": "string",
+        "start": "int64",
+        "end": "int64",
+        "text": "string",
+        "speaker": "string",
+        "speaker_start": "int64",
+        "speaker_end": "int64",
+        "verb": "string",
+    },
 }
 
 
@@ -154,6 +175,28 @@ def finding_record(finding: Finding, texts: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def mention_record(mention: Mention, texts: dict[str, str]) -> dict[str, Any]:
+    return {
+        **span_record(texts, mention.article_id, mention.start, mention.end),
+        "kind": mention.kind,
+        "value": mention.value,
+        "key": mention.key,
+        "qualifier": mention.qualifier,
+        "canonical_id": mention.canonical_id,
+    }
+
+
+def quote_record(mention: Mention, texts: dict[str, str]) -> dict[str, Any]:
+    """A quote with its speaker: the name (or "") and where the article names them."""
+    return {
+        **span_record(texts, mention.article_id, mention.start, mention.end),
+        "speaker": mention.key,
+        "speaker_start": mention.speaker_start,
+        "speaker_end": mention.speaker_end,
+        "verb": mention.qualifier,
+    }
+
+
 def families_by_article(families: Iterable[Family]) -> dict[str, list[Family]]:
     found: dict[str, list[Family]] = {}
     for family in families:
@@ -169,6 +212,7 @@ def build_export(store: Store) -> dict[str, Any]:
     by_id = {a.id: a for a in articles}
     families = store.families()
     families_of = families_by_article(families)
+    mentions = store.mentions(list(texts))
     links_of: dict[str, list[ReuseLink]] = {}
     for link in store.links():
         links_of.setdefault(link.a.article_id, []).append(link)
@@ -186,6 +230,8 @@ def build_export(store: Store) -> dict[str, Any]:
         "reuse": [family_record(f, texts) for f in families],
         "outlet_graph": [edge_record(e) for e in outlet_graph(families, by_id)],
         "findings": [finding_record(f, texts) for f in store.findings()],
+        "mentions": [mention_record(m, texts) for m in mentions],
+        "quotes": [quote_record(m, texts) for m in mentions if m.kind == "quote"],
     }
 
 
@@ -225,6 +271,9 @@ def export_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             for v in finding["values"]
             for e in v["evidence"]
         )
+    # Documents written before version 1 gained these lists have none.
+    tables["mentions"].extend(document.get("mentions", []))
+    tables["quotes"].extend(document.get("quotes", []))
     return tables
 
 

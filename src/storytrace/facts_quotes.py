@@ -234,6 +234,16 @@ def find_quotes(
 ) -> list[Mention]:
     """Quote mentions: normalized text, speaker name as ``key``, speech verb as ``qualifier``."""
     return [
-        Mention(article_id, q.start, q.end, "quote", q.value, q.speaker, q.verb)
+        Mention(
+            article_id,
+            q.start,
+            q.end,
+            "quote",
+            q.value,
+            q.speaker,
+            q.verb,
+            speaker_start=q.speaker_start,
+            speaker_end=q.speaker_end,
+        )
         for q in find_quote_spans(text, sentences, names, min_words)
     ]

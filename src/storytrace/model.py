@@ -89,7 +89,9 @@ class Mention:
     ``key`` says what it is about (the counted thing, the event, the speaker) so that only
     mentions about the same thing are compared; ``qualifier`` carries kind-specific detail
     (a number's approximator such as ``approx``/``min``/``max``, a date's granularity, a
-    quote's speech verb). ``canonical_id`` links name variants within a story.
+    quote's speech verb). ``canonical_id`` links name variants within a story. A quote's
+    ``speaker_start``/``speaker_end`` locate the words naming its speaker in the same article
+    (the name, or the pronoun or description the speaker was resolved from), when found.
     """
 
     article_id: str
@@ -100,6 +102,8 @@ class Mention:
     key: str = ""
     qualifier: str = ""
     canonical_id: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

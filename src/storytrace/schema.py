@@ -185,4 +185,9 @@ MIGRATIONS: tuple[str, ...] = (
         story_id TEXT PRIMARY KEY REFERENCES stories(id)
     );
     """,
+    # 4: where a quote's speaker is named (offsets into the article's text, NULL if unknown).
+    """
+    ALTER TABLE mentions ADD COLUMN speaker_start INTEGER;
+    ALTER TABLE mentions ADD COLUMN speaker_end INTEGER
+    """,
 )

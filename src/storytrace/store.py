@@ -14,6 +14,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -292,8 +293,12 @@ class Store:
                 )
                 db.executemany(
                     'INSERT INTO mentions (idx, article_id, start, "end", kind, value, key,'
-                    " qualifier, canonical_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(i, *_mention_fields(m), m.canonical_id) for i, m in enumerate(mentions)],
+                    " qualifier, canonical_id, speaker_start, speaker_end)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (i, *_mention_fields(m), m.canonical_id, m.speaker_start, m.speaker_end)
+                        for i, m in enumerate(mentions)
+                    ],
                 )
                 db.execute(
                     "INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)",
@@ -318,7 +323,7 @@ class Store:
         for chunk in _chunks(sorted(set(article_ids))):
             marks = ",".join("?" * len(chunk))
             found.extend(
-                _mention_from(r, r["canonical_id"])
+                _with_speaker(_mention_from(r, r["canonical_id"]), r)
                 for r in self._db.execute(
                     f"SELECT * FROM mentions WHERE article_id IN ({marks})"
                     " ORDER BY article_id, idx",
@@ -679,6 +684,12 @@ def _mention_from(row: sqlite3.Row, canonical_id: str | None = None) -> Mention:
         row["qualifier"],
         canonical_id,
     )
+
+
+def _with_speaker(mention: Mention, row: sqlite3.Row) -> Mention:
+    if row["speaker_start"] is None:
+        return mention
+    return replace(mention, speaker_start=row["speaker_start"], speaker_end=row["speaker_end"])
 
 
 def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
