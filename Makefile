@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= demo.db
 
-.PHONY: demo test test-slow lint docs clean
+.PHONY: demo test test-slow lint docs screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: $(VENV)/.installed
 ## docs: regenerate the CLI reference from --help
 docs: $(VENV)/.installed
 	$(BIN)/python -m storytrace.cli_reference > docs/cli.md
+
+## screenshots: the README's pictures of the web UI (needs Debian's chromium)
+screenshots: $(VENV)/.installed
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) report $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,70 @@
+"""Screenshots of the web UI for the README: ``python docs/screenshots.py`` (or ``make screenshots``).
+
+Runs the whole pipeline on ``examples/`` into a temporary store, serves it with
+``storytrace.web`` on a free loopback port, and photographs the story list, the ferry story,
+an article page and the outlet graph with Debian's Chromium (Playwright; needs the ``browser``
+extra and ``apt-get install chromium``). Writes ``docs/img/*.png``.
+"""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+from playwright.sync_api import sync_playwright
+
+import storytrace
+from storytrace.web import create_app
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "docs" / "img"
+
+
+def _serve(db: Path) -> tuple[uvicorn.Server, str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="error")
+    )
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "examples.db"
+        with storytrace.open(db) as corpus:
+            corpus.ingest([REPO / "examples"])
+            corpus.analyze()
+            story = max(corpus.stories(), key=lambda s: len(s.article_ids))
+            article = story.article_ids[0]
+        server, base = _serve(db)
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"]
+            )
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            shots = {
+                "stories.png": "/index.html",
+                "story.png": f"/story-{story.id}.html",
+                "article.png": f"/article-{article}.html",
+                "outlets.png": "/outlets.html",
+            }
+            for name, path in shots.items():
+                page.goto(base + path)
+                page.screenshot(path=str(OUT / name), full_page=False)
+                print(OUT / name)
+            browser.close()
+        server.should_exit = True
+
+
+if __name__ == "__main__":
+    main()
