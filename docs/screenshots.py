@@ -1,4 +1,4 @@
-"""Screenshots of the web UI for the README: ``python docs/screenshots.py`` (or ``make screenshots``).
+"""Screenshots of the web UI for the README: ``python docs/screenshots.py``.
 
 Runs the whole pipeline on ``examples/`` into a temporary store, serves it with
 ``storytrace.web`` on a free loopback port, and photographs the story list, the ferry story,
