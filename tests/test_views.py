@@ -8,7 +8,7 @@ import pytest
 
 from storytrace.model import FindingValue, Mention
 from storytrace.store import Store
-from storytrace.views import display_value, story_detail, story_rows
+from storytrace.views import display_value, evidence_sentence, story_detail, story_rows
 
 
 def _value(value: str, kind: str = "date") -> FindingValue:
@@ -143,3 +143,13 @@ def test_key_names_merge_one_name_given_two_kinds() -> None:
         Mention("c", 0, 1, "org", "Port Halvard"),
     ]
     assert key_names(mentions) == (("Port Halvard", "place", 3),)
+
+
+def test_evidence_is_the_whole_sentence_around_the_mention() -> None:
+    text = "First sentence here. Police said 40 homes flooded in March. Last one."
+    sentences = [(0, 20), (21, 59), (60, 69)]
+    start = text.index("March")
+    before, marked, after = evidence_sentence(text, sentences, start, start + 5)
+    assert (before, marked, after) == ("Police said 40 homes flooded in ", "March", ".")
+    before, marked, after = evidence_sentence(text, [], start, start + 5, limit=40)
+    assert before.startswith("…") and marked == "March"

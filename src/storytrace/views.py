@@ -205,3 +205,22 @@ def display_value(value: FindingValue) -> str:
     if match["day"]:
         words = f"{int(match['day'])} {words}"
     return f"{words} {match['year']}" if match["year"] else f"{words} (year not stated)"
+
+
+def evidence_sentence(
+    text: str, sentences: Sequence[tuple[int, int]], start: int, end: int, limit: int = 400
+) -> tuple[str, str, str]:
+    """The sentence(s) holding ``text[start:end]``, cut around it: (before, evidence, after).
+
+    A reader checks a finding against the whole sentence, not a window of characters; a very
+    long "sentence" (a list, a table flattened to one line) is cut to ``limit`` characters on
+    each side. Without sentences, a window of ``limit`` // 4 characters is used.
+    """
+    first, last = max(0, start - limit // 4), min(len(text), end + limit // 4)
+    covering = [(s, e) for s, e in sentences if s < end and start < e]
+    if covering:
+        first = max(covering[0][0], start - limit)
+        last = min(covering[-1][1], end + limit)
+    before = ("…" if first > 0 and not covering else "") + text[first:start]
+    after = text[end:last] + ("…" if last < len(text) and not covering else "")
+    return before, text[start:end], after

@@ -15,11 +15,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..model import Article, Family, Passage, Story
+from ..model import Article, Family, Mention, Passage, Story
 from ..reuse_diff import differences
 from ..reuse_graph import UNKNOWN_OUTLET, outlet_graph
 from ..store import Store
-from ..views import StoryFilter, display_value, story_detail, story_rows
+from ..views import StoryFilter, display_value, evidence_sentence, story_detail, story_rows
 from .graph_svg import outlet_graph_svg
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
@@ -143,10 +143,24 @@ class Pages:
             return None
         texts = {a.id: a.text for a in detail.articles}
         outlets = {a.id: a.source or UNKNOWN_OUTLET for a in detail.articles}
+        spans = {
+            article_id: [(s.start, s.end) for s in self.store.sentences(article_id)]
+            for article_id in {
+                m.article_id for f in detail.findings for v in f.values for m in v.evidence
+            }
+        }
+
+        def evidence(mention: Mention) -> tuple[str, str, str]:
+            text = texts.get(mention.article_id, "")
+            return evidence_sentence(
+                text, spans.get(mention.article_id, []), mention.start, mention.end
+            )
+
         return self.env.get_template("story.html").render(
             detail=detail,
             texts=texts,
             outlets=outlets,
+            evidence=evidence,
             outlet_names=sorted(set(outlets.values())),
             **self.common,
         )
