@@ -122,10 +122,10 @@ def test_counted_thing_and_event() -> None:
 
 def test_skipped_numbers() -> None:
     text = (
-        "On March 3, 2031, at 12:30 the 34-year-old mayor, aged 34, spoke at 221 Baker Street. "
+        "On March 3, 2031, at 12:30 the mayor, aged 34, spoke at 221 Baker Street. "
         "The G20 and Article 5 were mentioned in 2030. It was the 1st time. One of them left."
     )
-    assert _numbers(text) == []
+    assert _numbers(text) == []  # ages ("34-year-old") are numbers: see test_facts_numbers
 
 
 # dates ---------------------------------------------------------------------------------------

@@ -25,10 +25,13 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from rapidfuzz import fuzz
 
-from .compare_names import NameRules, find_variant_groups
+from .compare_context import ContextReader, PairRule, same_slot_pairs
+from .compare_names import NameRules, find_variant_groups, is_variant, spelling_key
+from .facts_dates import KEY_ADVERBS
 from .model import Article, Family, Finding, FindingKind, FindingValue, Mention, Story
 
 ALGORITHM = "compare.rules.v1"
@@ -42,8 +45,37 @@ _IRREGULAR_PLURALS = {
     "police": "police",
     "news": "news",
 }
+# Counted heads that all count people: "five people injured" and "two villagers injured" are
+# one toll told with two nouns.
+_PERSON_NOUNS = frozenset(
+    {
+        "person",
+        "villager",
+        "resident",
+        "civilian",
+        "inhabitant",
+        "passenger",
+        "individual",
+        "victim",
+    }
+)
 _PREPOSITIONS = {"into": "in", "onto": "on"}
+# Event stems that name one outcome: a toll of the dead, a toll of the injured.
+_EVENT_CLASSES = {
+    "dead": "kil",  # the stem of "killed", "killing"
+    "died": "kil",
+    "die": "kil",
+    "death": "kil",
+    "hurt": "injur",  # the stem of "injured", "injuring"
+    "wound": "injur",
+    "injury": "injur",
+}
+# Two ages of one person told at different times differ by a few years; two ages further
+# apart under one surname are of two people (a victim and his son).
+_AGE_MAX_GAP = 5.0
+_CASUALTY_EVENTS = frozenset({"kil", "injur"})
 _DATE_VALUE = re.compile(r"^(?:(\d{4})|-)-?(\d{2})?(?:-(\d{2}))?$")
+_WEEKDAY_VALUE = re.compile(r"^-W-([1-7])$")
 _WORDS = re.compile(r"\w+")
 # Whether two mentions of one topic can both be true.
 _Compat = Callable[[Mention, Mention], bool]
@@ -57,7 +89,10 @@ class CompareSettings:
     ``name_prefix_min_chars``/``name_prefix_max_extra`` for adjectival forms ("Russia"/
     "Russian"). Numbers: an ``approx`` value covers +/- ``number_approx_fraction`` of itself,
     at least ``number_approx_absolute``. Quotes of at least ``quote_min_words`` words match
-    at ``quote_min_partial_ratio`` or by containment.
+    at ``quote_min_partial_ratio`` or by containment. Same-sentence pairing (see
+    ``compare_context``): sentences share at least ``context_min_sentence`` of their content
+    words (``context_min_sentence_place`` for places), the words around the values at least
+    ``context_min_local``, and each sentence has ``context_min_words`` content words.
     """
 
     name_min_ratio: float = 88.0
@@ -67,6 +102,10 @@ class CompareSettings:
     number_approx_absolute: float = 2.0
     quote_min_words: int = 4
     quote_min_partial_ratio: float = 90.0
+    context_min_sentence: float = 0.5
+    context_min_sentence_place: float = 0.6
+    context_min_local: float = 0.5
+    context_min_words: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,17 +138,60 @@ def _by_article(mentions: Iterable[Mention]) -> dict[str, list[Mention]]:
     return grouped
 
 
-def _pairwise_kind(mentions: Sequence[Mention], test: _Compat) -> FindingKind | None:
-    """agree/disagree over articles: disagree when some two articles share no compatible value."""
+def _split(
+    topic: str,
+    mentions: Sequence[Mention],
+    test: _Compat,
+    label: dict[Mention, str] | None = None,
+    comparable: _Compat | None = None,
+) -> list[_Draft]:
+    """Findings for mentions about one topic, judged per pair of values, not per group.
+
+    Mentions of different articles with compatible values are joined (connected components);
+    each component spanning two or more articles is one agreement, holding only those
+    mentions. Every pair of articles with no compatible value at all is its own disagreement,
+    holding only those two articles' mentions (when ``comparable`` is given, only pairs it
+    accepts count at all). So a third source with another figure never
+    turns two sources that agree into a disagreement, and a figure both sources repeat (a
+    historical toll) never hides that their figures for today's event differ.
+    """
     per_article = _by_article(mentions)
     if len(per_article) < 2:
-        return None
+        return []
     ids = sorted(per_article)
+    parent = {m: m for m in mentions}
+
+    def find(m: Mention) -> Mention:
+        while parent[m] != m:
+            m = parent[m]
+        return m
+
+    clashes: list[tuple[str, str]] = []
     for x, a in enumerate(ids):
         for b in ids[x + 1 :]:
-            if not any(test(m, n) for m in per_article[a] for n in per_article[b]):
-                return "disagree"
-    return "agree"
+            compatible = False
+            compared = False
+            for m in per_article[a]:
+                for n in per_article[b]:
+                    if comparable is not None and not comparable(m, n):
+                        continue
+                    compared = True
+                    if test(m, n):
+                        compatible = True
+                        parent[find(n)] = find(m)
+            if compared and not compatible:
+                clashes.append((a, b))
+    drafts = []
+    components: dict[Mention, list[Mention]] = {}
+    for m in mentions:
+        components.setdefault(find(m), []).append(m)
+    for group in components.values():
+        if len({m.article_id for m in group}) >= 2:
+            drafts.append(_Draft("agree", topic, _values(group, label)))
+    for a, b in clashes:
+        members = [*per_article[a], *per_article[b]]
+        drafts.append(_Draft("disagree", topic, _values(members, label)))
+    return drafts
 
 
 def _date_parts(value: str) -> tuple[int | None, int | None, int | None]:
@@ -124,24 +206,61 @@ def _date_parts(value: str) -> tuple[int | None, int | None, int | None]:
     )
 
 
+def _weekday(value: str) -> int | None:
+    """ISO weekday (1 = Monday) of a weekday value ("-W-2") or of a full date, else None."""
+    match = _WEEKDAY_VALUE.match(value)
+    if match:
+        return int(match.group(1))
+    year, month, day = _date_parts(value)
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return date(year, month, day).isoweekday()
+    except ValueError:
+        return None
+
+
 def _dates_compatible(a: Mention, b: Mention) -> bool:
-    """Dates agree when every part both give (year, month, day) is the same."""
+    """Dates agree when every part both give (year, month, day, weekday) is the same."""
+    if _WEEKDAY_VALUE.match(a.value) or _WEEKDAY_VALUE.match(b.value):
+        x, y = _weekday(a.value), _weekday(b.value)
+        return x is None or y is None or x == y
     return all(
         x is None or y is None or x == y
         for x, y in zip(_date_parts(a.value), _date_parts(b.value), strict=True)
     )
 
 
+def _date_event(key: str) -> tuple[frozenset[str], str]:
+    """A date key as (subject words, verb stem): "bettie page died" -> ({bettie, page}, kill)."""
+    words = key.split()
+    stem = _stem(words[-1])
+    subject = frozenset(w for w in words[:-1] if w not in KEY_ADVERBS)
+    adverbs = " ".join(sorted(w for w in words[:-1] if w in KEY_ADVERBS))
+    return subject, f"{_EVENT_CLASSES.get(stem, stem)} {adverbs}".strip()
+
+
+def _same_date_event(a: tuple[frozenset[str], str], b: tuple[frozenset[str], str]) -> bool:
+    """One event: the same verb (by stem, with the same adverbs: "first reported" is not
+    "reported") and subjects that share a word ("Page died", "Bettie Page died")."""
+    return a[1] == b[1] and bool(a[0] & b[0])
+
+
 def _date_drafts(mentions: Sequence[Mention]) -> list[_Draft]:
-    by_key: dict[str, list[Mention]] = {}
+    groups: list[tuple[tuple[frozenset[str], str], str, list[Mention]]] = []
     for mention in mentions:
-        if mention.kind == "date" and mention.key:
-            by_key.setdefault(mention.key, []).append(mention)
+        if mention.kind != "date" or not mention.key:
+            continue
+        event = _date_event(mention.key)
+        for rep, _, members in groups:
+            if rep == event or _same_date_event(rep, event):
+                members.append(mention)
+                break
+        else:
+            groups.append((event, mention.key, [mention]))
     drafts = []
-    for key in sorted(by_key):
-        kind = _pairwise_kind(by_key[key], _dates_compatible)
-        if kind is not None:
-            drafts.append(_Draft(kind, key, _values(by_key[key])))
+    for _, key, members in sorted(groups, key=lambda g: g[1]):
+        drafts += _split(key, members, _dates_compatible)
     return drafts
 
 
@@ -154,6 +273,12 @@ def _lemma(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+def _head(word: str) -> str:
+    """The counted head's class: its singular, and "person" for any noun that counts people."""
+    lemma = _lemma(word)
+    return "person" if lemma in _PERSON_NOUNS else lemma
 
 
 def _stem(word: str) -> str:
@@ -175,17 +300,30 @@ class _Counted:
     label: str
 
 
+def _event_words(event: str) -> tuple[str, ...]:
+    """An event as compared: stems, with "dead"/"killed" and "hurt"/"injured" one class each;
+    a year anchor ("@2003", see ``facts_numbers``) is kept as it is."""
+    words = []
+    for word in event.split():
+        if word.startswith("@"):
+            words.append(word)
+            continue
+        stem = _stem(_PREPOSITIONS.get(word, word))
+        words.append(_EVENT_CLASSES.get(stem, stem))
+    return tuple(words)
+
+
 def _counted(key: str) -> _Counted | None:
     thing, _, event = key.partition("|")
     words = [_lemma(w) for w in thing.split()]
-    if not words or not event:
+    stems = _event_words(event)
+    if not [w for w in stems if not w.startswith("@")]:
         return None  # without the event, two counts of "people" may be of anything
-    return _Counted(
-        words[-1],
-        frozenset(words[:-1]),
-        tuple(_stem(_PREPOSITIONS.get(w, w)) for w in event.split()),
-        f"{thing} {event}".strip(),
-    )
+    if not words:
+        if not set(stems) & _CASUALTY_EVENTS:
+            return None
+        words = ["person"]  # "five hurt": five people hurt
+    return _Counted(_head(words[-1]), frozenset(words[:-1]), stems, f"{thing} {event}".strip())
 
 
 def _same_count(a: _Counted, b: _Counted) -> bool:
@@ -209,13 +347,21 @@ class _RangesOverlap:
         if mention.qualifier == "max":
             return 0.0, value
         if mention.qualifier == "approx":
-            spread = max(
-                value * self.settings.number_approx_fraction, self.settings.number_approx_absolute
-            )
+            spread = self._spread(value)
             return value - spread, value + spread
         return value, value
 
+    def _spread(self, value: float) -> float:
+        return max(
+            value * self.settings.number_approx_fraction, self.settings.number_approx_absolute
+        )
+
     def __call__(self, a: Mention, b: Mention) -> bool:
+        if a.qualifier == b.qualifier and a.qualifier in ("min", "max"):
+            # "at least 10 killed" and "at least 27 killed" are two reports of a toll, not
+            # one: bounds in the same direction agree only when they are about as large.
+            x, y = float(a.value), float(b.value)
+            return abs(x - y) <= self._spread(max(x, y))
         low_a, high_a = self.range(a)
         low_b, high_b = self.range(b)
         return low_a <= high_b and low_b <= high_a
@@ -243,10 +389,99 @@ def _number_drafts(mentions: Sequence[Mention], settings: CompareSettings) -> li
     overlap = _RangesOverlap(settings)
     drafts = []
     for rep, members in groups:
-        kind = _pairwise_kind(members, overlap)
-        if kind is not None:
-            labels = {m: _number_label(m) for m in members}
-            drafts.append(_Draft(kind, rep.label, _values(members, labels)))
+        labels = {m: _number_label(m) for m in members}
+        drafts += _split(rep.label, members, overlap, labels, _ages_comparable)
+    return drafts
+
+
+def _ages_comparable(a: Mention, b: Mention) -> bool:
+    if not (a.key.startswith("age|") and b.key.startswith("age|")):
+        return True
+    return abs(float(a.value) - float(b.value)) <= _AGE_MAX_GAP
+
+
+def _thing_head(mention: Mention) -> str:
+    words = mention.key.partition("|")[0].split()
+    return _head(words[-1]) if words else ""
+
+
+def _events_differ(a: Mention, b: Mention) -> bool:
+    x, y = a.key.partition("|")[2], b.key.partition("|")[2]
+    if not x or not y:
+        return False
+    return _event_words(x) != _event_words(y)
+
+
+def _places_compatible(a: Mention, b: Mention, rules: NameRules) -> bool:
+    """One place told two ways: the same spelling, a variant, or one name inside the other
+    ("Qeshm" and "Qeshm Island"); anything else is another place."""
+    x, y = spelling_key(a.value), spelling_key(b.value)
+    if x == y or is_variant(x, y, rules):
+        return True
+    short, long = sorted((x.split(), y.split()), key=len)
+    return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def _context_drafts(
+    mentions: Sequence[Mention],
+    articles: Sequence[Article],
+    settings: CompareSettings,
+    known: Sequence[_Draft],
+) -> list[_Draft]:
+    """Numbers, dates and places that fill the same slot of nearly the same sentence in two
+    articles (see ``compare_context``), unless a keyed finding already says the same of them.
+
+    Places only ever disagree here (an agreement on a place name is no news), and only when
+    the word before them is the same ("struck near X" against "struck near Y").
+    """
+    reader = ContextReader(articles)
+    together: dict[bool, set[tuple[Mention, Mention]]] = {True: set(), False: set()}
+    for draft in known:
+        evidence = [m for v in draft.values for m in v.evidence]
+        together[draft.kind == "agree"].update((m, n) for m in evidence for n in evidence)
+    rules = _name_rules(settings)
+
+    def same_place_role(a: Mention, b: Mention) -> bool:
+        ca, cb = reader.context(a), reader.context(b)
+        return ca is not None and cb is not None and ca.before == cb.before and bool(ca.before)
+
+    number_rule = PairRule(
+        settings.context_min_sentence,
+        settings.context_min_local,
+        settings.context_min_words,
+        lambda a, b: _thing_head(a) == _thing_head(b) and not _events_differ(a, b),
+    )
+    date_rule = PairRule(
+        settings.context_min_sentence,
+        settings.context_min_local,
+        settings.context_min_words,
+        lambda a, b: True,
+    )
+    place_rule = PairRule(
+        settings.context_min_sentence_place,
+        settings.context_min_local,
+        settings.context_min_words,
+        same_place_role,
+    )
+    overlap = _RangesOverlap(settings)
+    drafts: list[_Draft] = []
+    for kinds, rule, test in (
+        (("number",), number_rule, overlap),
+        (("date",), date_rule, _dates_compatible),
+        (("place",), place_rule, lambda a, b: _places_compatible(a, b, rules)),
+    ):
+        chosen = [m for m in mentions if m.kind in kinds]
+        for a, b in same_slot_pairs(chosen, reader, rule):
+            # Skip what a key already concluded; but a clash inside an agreement stays news:
+            # "Saturday 20 May" / "Monday 20 May" agree on the date, not on the weekday.
+            if (a, b) in together[test(a, b)]:
+                continue
+            if kinds == ("place",) and test(a, b):
+                continue
+            if kinds == ("number",) and not _ages_comparable(a, b):
+                continue
+            label = {m: _number_label(m) for m in (a, b)} if kinds == ("number",) else None
+            drafts += _split(reader.frame(a), (a, b), test, label)
     return drafts
 
 
@@ -278,10 +513,14 @@ def _quote_drafts(mentions: Sequence[Mention], settings: CompareSettings) -> lis
     return drafts
 
 
-def _name_drafts(mentions: Sequence[Mention], settings: CompareSettings) -> list[_Draft]:
-    rules = NameRules(
+def _name_rules(settings: CompareSettings) -> NameRules:
+    return NameRules(
         settings.name_min_ratio, settings.name_prefix_min_chars, settings.name_prefix_max_extra
     )
+
+
+def _name_drafts(mentions: Sequence[Mention], settings: CompareSettings) -> list[_Draft]:
+    rules = _name_rules(settings)
     drafts = []
     for group in find_variant_groups(mentions, rules):
         values = []
@@ -355,9 +594,10 @@ def compare(
         key=lambda m: (m.article_id, m.start, m.end, m.kind, m.value, m.key),
     )
     by_id = {a.id: a for a in articles if a.id in members}
+    keyed = [*_date_drafts(ordered), *_number_drafts(ordered, settings)]
     drafts = [
-        *_date_drafts(ordered),
-        *_number_drafts(ordered, settings),
+        *keyed,
+        *_context_drafts(ordered, list(by_id.values()), settings, keyed),
         *_quote_drafts(ordered, settings),
         *_name_drafts(ordered, settings),
     ]

@@ -9,7 +9,11 @@ does, not the way two names do:
   "Christine", "Petrov"/"Petrova" are different people);
 - two edits only in words of nine letters or more;
 - or, when the last word (the head, "Network") is the same, a shorter word that is a prefix of
-  at least five letters of the longer one, a few letters shorter ("Russia"/"Russian").
+  at least five letters of the longer one, a few letters shorter ("Russia"/"Russian");
+- or a first name and its short form before one surname ("Sam"/"Samuel Dalembert").
+
+A last word that is a prefix of the other ("West German"/"West Germany") is an adjective and
+its country: the same thing, not a spelling variant.
 
 On top of that the whole names must stay close (rapidfuzz ratio). Case, punctuation and
 typographic differences are not variants at all: "YouTube" and "Youtube" are one spelling.
@@ -85,6 +89,18 @@ def _word_variant(a: str, b: str) -> bool:
     return distance == 2 and shortest >= 9
 
 
+def _short_first_name(a: str, b: str) -> bool:
+    """ "Sam"/"Samuel", "Lou"/"Louis", "Stan"/"Stanley": a first name and its short form (a
+    prefix of three letters or more, at most three letters shorter, not a vowel ending)."""
+    short, long = sorted((a, b), key=len)
+    return (
+        len(short) >= 3
+        and long.startswith(short)
+        and 0 < len(long) - len(short) <= 3
+        and not _end_vowel_edit(a, b)
+    )
+
+
 def _prefix_variant(a: str, b: str, rules: NameRules) -> bool:
     short, long = sorted((a, b), key=len)
     return (
@@ -106,6 +122,10 @@ def is_variant(a: str, b: str, rules: NameRules) -> bool:
     x, y = words_a[i], words_b[i]
     if _end_vowel_edit(x, y):
         return False  # "Helen"/"Helena", "Petrov"/"Petrova": two people
+    if i == len(words_a) - 1 and len(words_a) > 1 and _prefix_variant(x, y, rules):
+        return False  # "West German"/"West Germany": an adjective and its country, not a typo
+    if i == 0 and len(words_a) > 1 and _short_first_name(x, y):
+        return True  # "Sam Dalembert"/"Samuel Dalembert": one person, short first name
     if len(words_a) == 1:  # "Russia"/"Russian" name two things; a one-word typo needs length
         prefix = x.startswith(y) or y.startswith(x)
         return not prefix and min(len(x), len(y)) >= 6 and _word_variant(x, y)

@@ -4,7 +4,10 @@ A date alone says little; what the compare stage needs is *what happened* then. 
 mention carries as ``key`` the clause's subject and verb ("the daily herald first reported"),
 normalized so that two articles telling the same event with different word order give the
 same key. Values are ISO 8601: ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``, or ``--MM-DD``/``--MM``
-when the year is unknown; ``qualifier`` is the granularity (day, month, year).
+when the year is unknown; ``qualifier`` is the granularity (day, month, year). A weekday that
+cannot be placed in a week (no publication date) or that comes with a date ("Saturday 20 May")
+is a mention of its own, value ``-W-D`` (ISO 8601 truncated form, 1 = Monday), qualifier
+``weekday``: a changed weekday is a changed claim even when the day of the month is the same.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ _WEEKDAY_NAMES = "|".join(d.capitalize() for d in WEEKDAYS)
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _DATE = re.compile(
     rf"""\b(?:
-      (?:(?:{_WEEKDAY_NAMES}),?\s+)?(?P<m1>{_MONTH_NAMES}|(?:{_MONTH_ABBR})\.)\s+(?P<d1>{_DAY})\b
+      (?:(?P<wd1>{_WEEKDAY_NAMES}),?\s+)?(?P<m1>{_MONTH_NAMES}|(?:{_MONTH_ABBR})\.)\s+(?P<d1>{_DAY})\b
           (?:,?\s+(?P<y1>(?:1[89]|20)\d\d)\b)?
-    | (?:(?:{_WEEKDAY_NAMES}),?\s+)?(?:the\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH_NAMES})\b
+    | (?:(?P<wd2>{_WEEKDAY_NAMES}),?\s+)?(?:the\s+)?(?P<d2>{_DAY})\s+
+          (?:of\s+)?(?P<m2>{_MONTH_NAMES})\b
           (?:,?\s+(?P<y2>(?:1[89]|20)\d\d)\b)?
     | (?P<m3>{_MONTH_NAMES}),?\s+(?P<y3>(?:1[89]|20)\d\d)\b
     | (?P<m4>{_MONTH_NAMES})\b
@@ -58,7 +62,8 @@ IRREGULAR_PAST = wordset(
     said told took made began found gave went came saw wrote met held left fled brought
     sent got kept knew led lost paid ran sold spoke stood won struck hit put set cut let
     became broke chose drew drove fell flew froze grew hid rose shook sank threw woke wore
-    fought caught taught thought bought sought built spent lent meant heard felt"""
+    fought caught taught thought bought sought built spent lent meant heard felt died shot
+    hid dug"""
 )
 _REPORT_PRESENT = wordset(
     "says reports claims announces confirms denies tells writes reveals shows"
@@ -222,7 +227,26 @@ def find_dates(
             mentions.append(
                 Mention(article_id, match.start(), match.end(), "date", value, key, granularity)
             )
+            named = "wd1" if match.group("wd1") else "wd2" if match.group("wd2") else ""
+            if named:  # "Saturday 20 May": the weekday is a claim of its own
+                wd_start, wd_end = match.span(named)
+                mentions.append(
+                    Mention(
+                        article_id,
+                        wd_start,
+                        wd_end,
+                        "date",
+                        weekday_value(match.group(named)),
+                        key,
+                        "weekday",
+                    )
+                )
     return mentions
+
+
+def weekday_value(name: str) -> str:
+    """A weekday with no week to place it in: ISO 8601's truncated form "-W-D" (1 = Monday)."""
+    return f"-W-{WEEKDAYS.index(name.casefold()) + 1}"
 
 
 def _previous_word(text: str, tokens: Sequence[Token], start: int) -> str:
@@ -255,8 +279,10 @@ def _match_value(
         if previous not in _DATE_PREPOSITIONS:
             return None
         return groups["y5"], "year"
+    if groups["wd"] and pub is None:
+        return weekday_value(groups["wd"]), "weekday"  # compared only with other weekdays
     if pub is None:
-        return None  # a weekday or "yesterday" cannot be placed without the publication date
+        return None  # "yesterday" cannot be placed without the publication date
     if groups["wd"]:
         return _weekday(groups["wd"], norms, pub), "day"
     rel = groups["rel"].casefold()

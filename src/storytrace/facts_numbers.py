@@ -104,6 +104,17 @@ _EVENT_SKIP = wordset(
     all currently so far also"""
 )
 _PARTICLES = frozenset({"up", "down", "out", "off", "away", "back", "over"})
+# Words after a count that say what happened to it ("five hurt", "31,000 people dead"): the
+# event, never part of the counted thing.
+_STATE_WORDS = wordset("hurt dead missing homeless injured wounded killed")
+_QUAKE_WORDS = wordset("quake earthquake temblor tremor")
+_MAGNITUDE = re.compile(r"^magnitude-(\d+(?:\.\d+)?)$")
+# Words before a year that make it the time of the clause's event ("in 2003", "December 2003").
+_YEAR_LEADS = wordset(
+    """
+    in since during of january february march april may june july august september october
+    november december jan feb mar apr jun jul aug sep sept oct nov dec"""
+)
 _TIME_AFTER = frozenset({"am", "pm", "a.m", "p.m", "o'clock", "gmt", "utc"})
 _AGE_BEFORE = frozenset({"aged", "age", "ages"})
 _ADDRESS_HEADS = wordset("street st avenue ave road rd boulevard blvd lane drive square place way")
@@ -159,20 +170,33 @@ def _verb_like(norm: str) -> bool:
     )
 
 
+def _adverb(norm: str) -> bool:
+    """ "slightly", "reportedly": words that qualify the event, never the counted thing."""
+    return len(norm) > 4 and norm.endswith("ly") and norm.isalpha()
+
+
 def _thing_and_event(tokens: Sequence[Token], j: int, before: int) -> str:
     """``"thing|event"`` for a number ending at token ``j`` whose hedge starts at ``before``."""
     thing: list[str] = []
     k = j
     while k < len(tokens) and len(thing) < _MAX_THING_WORDS:
         norm = tokens[k].norm
-        if not norm.replace("-", "").isalpha() or norm in _THING_STOP or _verb_like(norm):
+        if (
+            not norm.replace("-", "").isalpha()
+            or norm in _THING_STOP
+            or norm in _STATE_WORDS
+            or _verb_like(norm)
+            or _adverb(norm)
+        ):
             break
         thing.append(norm)
         k += 1
-    while k < len(tokens) and tokens[k].norm in _EVENT_SKIP:
+    while k < len(tokens) and (tokens[k].norm in _EVENT_SKIP or _adverb(tokens[k].norm)):
         k += 1
     event = ""
-    if k + 1 < len(tokens) and tokens[k].norm in {"in", "into"} and tokens[k + 1].norm.isalpha():
+    if k < len(tokens) and tokens[k].norm in _STATE_WORDS:
+        event = tokens[k].norm  # "31,000 people dead", "five hurt"
+    elif k + 1 < len(tokens) and tokens[k].norm in {"in", "into"} and tokens[k + 1].norm.isalpha():
         event = f"in {tokens[k + 1].norm}"
     elif k < len(tokens) and _verb_like(tokens[k].norm):
         event = tokens[k].norm
@@ -220,7 +244,17 @@ def find_numbers(
     for tokens in sentences:
         i = 0
         n = len(tokens)
+        anchor = _year_anchor(tokens)
+        quake = any(t.norm in _QUAKE_WORDS for t in tokens)
         while i < n:
+            special = _magnitude_or_age(text, tokens, i, quake)
+            if special is not None:
+                (value, key, start, end), i = special
+                if not any(s < end and start < e for s, e in skip_spans):
+                    mentions.append(
+                        Mention(article_id, start, end, "number", value, key + anchor, "exact")
+                    )
+                continue
             found = _number_at(tokens, i)
             if found is None:
                 i += 1
@@ -242,11 +276,107 @@ def find_numbers(
             if currency:
                 thing = _CURRENCIES[currency] + (f" {thing}" if thing else _money_thing(tokens, j))
                 start = tokens[i - 1].start
+            if event:
+                event += anchor
             mentions.append(
                 Mention(article_id, start, end, "number", value, f"{thing}|{event}", qualifier)
             )
             i = j
     return mentions
+
+
+def _year_anchor(tokens: Sequence[Token]) -> str:
+    """ " @2003" when the sentence sets its event in a year ("in 2003", "December 2003").
+
+    A figure of another year's event (a past disaster's toll recalled in today's report) then
+    never meets today's figures: keys differ.
+    """
+    for k in range(1, len(tokens)):
+        if _YEAR.match(tokens[k].norm) and tokens[k - 1].norm in _YEAR_LEADS:
+            return f" @{tokens[k].norm}"
+    return ""
+
+
+def _value_of(norm: str) -> str | None:
+    if _DIGITS.match(norm):
+        return _plain(Decimal(norm.replace(",", "")))
+    value = _word_value(norm.split("-"))
+    return _plain(value) if value is not None else None
+
+
+def _magnitude_or_age(
+    text: str, tokens: Sequence[Token], i: int, quake: bool
+) -> tuple[tuple[str, str, int, int], int] | None:
+    """((value, key, start, end), next index) for a magnitude or an age starting at ``i``.
+
+    Magnitudes ("magnitude-5.9", "a 6.1-magnitude quake", "a magnitude of 5.9", "magnitude
+    5.9") get ``magnitude|quake`` when the sentence is about a quake, so that every wording
+    compares. Ages ("32-year-old X", "X, 31,", "aged 40") get ``age|<surname>`` (``age|`` when
+    no name is next to it): two ages compare only when they are of one person.
+    """
+    n = len(tokens)
+    norm = tokens[i].norm
+    event = "quake" if quake else ""
+    match = _MAGNITUDE.match(norm)
+    if match:
+        return (match.group(1), f"magnitude|{event}", tokens[i].start, tokens[i].end), i + 1
+    if norm == "magnitude":
+        k = i + 1
+        if k < n and tokens[k].norm == "of":
+            k += 1
+        if k < n and _DIGITS.match(tokens[k].norm) and "." in tokens[k].norm:
+            value = _value_of(tokens[k].norm)
+            if value is not None:
+                key = f"magnitude|{event}"
+                return (value, key, tokens[k].start, tokens[k].end), k + 1
+        return None
+    if norm.endswith("-year-old") and norm.count("-") >= 3:  # "sixty-two-year-old", one token
+        value = _value_of(norm.removesuffix("-year-old"))
+        if value is not None:
+            name = _name_after(text, tokens, i + 1)
+            return (value, f"age|{name}", tokens[i].start, tokens[i].end), i + 1
+    words = norm.split("-")
+    value = _value_of(norm) if _DIGITS.match(norm) or all(w in _UNITS for w in words) else None
+    if value is None:
+        return None
+    if (
+        i + 2 < n
+        and "." in norm
+        and tokens[i + 1].norm == "-"
+        and tokens[i + 2].norm == "magnitude"
+    ):
+        return (value, f"magnitude|{event}", tokens[i].start, tokens[i].end), i + 3
+    if i + 2 < n and tokens[i + 1].norm == "-" and tokens[i + 2].norm == "year-old":
+        name = _name_after(text, tokens, i + 3)
+        return (value, f"age|{name}", tokens[i].start, tokens[i].end), i + 3
+    if (
+        i >= 2
+        and 0 < int(float(value)) < 120
+        and "." not in value
+        and tokens[i - 1].norm == ","
+        and i + 1 < n
+        and tokens[i + 1].norm in {",", ".", ";"}
+        and is_capitalised(surface(text, tokens[i - 2]))
+        and tokens[i - 2].norm.isalpha()
+    ):
+        return (value, f"age|{tokens[i - 2].norm}", tokens[i].start, tokens[i].end), i + 1
+    return None
+
+
+def _name_after(text: str, tokens: Sequence[Token], k: int) -> str:
+    """The surname right after an age ("36-year-old champion Klitschko"), or ""."""
+    for step in range(2):
+        if k + step >= len(tokens):
+            return ""
+        word = surface(text, tokens[k + step])
+        if is_capitalised(word) and word.isalpha():
+            last = k + step
+            while last + 1 < len(tokens) and is_capitalised(surface(text, tokens[last + 1])):
+                last += 1
+            return tokens[last].norm if tokens[last].norm.isalpha() else ""
+        if not word.isalpha() or tokens[k + step].norm in _THING_STOP:
+            return ""
+    return ""
 
 
 def _money_thing(tokens: Sequence[Token], j: int) -> str:
