@@ -24,6 +24,8 @@ def _value(value: str, kind: str = "date") -> FindingValue:
         ("--03-12", "12 March (year not stated)"),
         ("2017", "2017"),
         ("--13", "--13"),
+        ("-W-2", "Tuesday (week not stated)"),
+        ("-W-9", "-W-9"),
     ],
 )
 def test_dates_are_shown_in_words(value: str, shown: str) -> None:

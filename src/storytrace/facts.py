@@ -12,9 +12,13 @@ Value and key formats, which the compare stage relies on:
 - ``person``/``org``/``place``: value = the name as written, whitespace and typographic marks
   normalized, case kept; key = "".
 - ``number``: value = plain decimal ("40", "1400000000"); qualifier = approx|min|max|exact;
-  key = "<counted thing>|<event>" ("gay men|rounded up", "people|in hiding", "percent|funded").
-- ``date``: value = "YYYY-MM-DD", "YYYY-MM", "YYYY", "--MM-DD" or "--MM"; qualifier =
-  day|month|year; key = "<subject> <adverbs> <verb>" ("the daily herald first reported") or "".
+  key = "<counted thing>|<event>" ("gay men|rounded up", "people|in hiding", "percent|funded"),
+  "age|<surname>" for ages, "magnitude|quake" for quake magnitudes; the event ends in a year
+  anchor " @YYYY" when the sentence names a past year ("people|killed @2003").
+- ``date``: value = "YYYY-MM-DD", "YYYY-MM", "YYYY", "--MM-DD" or "--MM", or "-W-D" for a
+  weekday whose date cannot be resolved (ISO 8601's short form, 1 = Monday); qualifier =
+  day|month|year|weekday; key = "<subject> <adverbs> <verb>" ("the daily herald first
+  reported") or "".
 - ``quote``: value = normalized quote text; key = speaker or ""; qualifier = speech verb.
 """
 

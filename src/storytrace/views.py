@@ -22,6 +22,7 @@ from .store import Store
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _KIND_ORDER = {"disagree": 0, "variant": 1, "agree": 2}
+_WEEKDAY = re.compile(r"^-W-([1-7])$")
 _PARTIAL_DATE = re.compile(r"^(?:(?P<year>\d{4})|-)-(?P<month>\d{2})(?:-(?P<day>\d{2}))?$")
 
 
@@ -195,6 +196,9 @@ def display_value(value: FindingValue) -> str:
     """
     if not value.evidence or value.evidence[0].kind != "date":
         return value.value
+    weekday = _WEEKDAY.match(value.value)
+    if weekday is not None:
+        return f"{calendar.day_name[int(weekday[1]) - 1]} (week not stated)"
     match = _PARTIAL_DATE.match(value.value)
     if match is None:
         return value.value
