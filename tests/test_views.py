@@ -6,9 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from storytrace.model import FindingValue, Mention
+from storytrace.model import Finding, FindingValue, Mention
 from storytrace.store import Store
-from storytrace.views import display_value, evidence_sentence, story_detail, story_rows
+from storytrace.views import (
+    display_value,
+    evidence_sentence,
+    merge_disagreements,
+    story_detail,
+    story_rows,
+)
 
 
 def _value(value: str, kind: str = "date") -> FindingValue:
@@ -155,3 +161,25 @@ def test_evidence_is_the_whole_sentence_around_the_mention() -> None:
     assert (before, marked, after) == ("Police said 40 homes flooded in ", "March", ".")
     before, marked, after = evidence_sentence(text, [], start, start + 5, limit=40)
     assert before.startswith("…") and marked == "March"
+
+
+def test_disagreements_on_one_topic_are_shown_once_with_every_value() -> None:
+    def mention(article_id: str, value: str) -> Mention:
+        return Mention(article_id, 0, 1, "number", value, "people|treated")
+
+    def pair(first: tuple[str, str], second: tuple[str, str], fid: str) -> Finding:
+        values = tuple(
+            FindingValue(value, (article_id,), (mention(article_id, value),))
+            for article_id, value in (first, second)
+        )
+        return Finding("s", "disagree", "people treated", values, 2, fid)
+
+    agree = Finding("s", "agree", "other", (), 2, "f0")
+    findings = [pair(("a", "2"), ("b", "3"), "f1"), pair(("a", "2"), ("c", "3"), "f2"), agree]
+    merged = merge_disagreements(findings, lambda values: 3)
+    assert [f.id for f in merged] == ["f1", "f0"]
+    assert [(v.value, v.article_ids) for v in merged[0].values] == [
+        ("2", ("a",)),
+        ("3", ("b", "c")),
+    ]
+    assert merged[0].independent_sources == 3

@@ -11,10 +11,11 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
+from .compare import independent_sources
 from .errors import StorytraceError
 from .model import Article, Family, Finding, FindingValue, Mention, Story
 from .reuse_graph import UNKNOWN_OUTLET
@@ -145,12 +146,60 @@ def story_detail(store: Store, story_id: str) -> StoryDetail | None:
         for f in store.families(story.article_ids)
         if sum(p.article_id in members for p in f.passages) >= 2
     )
+    by_id = {a.id: a for a in articles}
+
+    def count_sources(values: tuple[FindingValue, ...]) -> int:
+        return independent_sources(values, by_id, families)
+
     findings = tuple(
-        sorted(store.findings(story_id), key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.topic))
+        sorted(
+            merge_disagreements(store.findings(story_id), count_sources),
+            key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.topic),
+        )
     )
     return StoryDetail(
         story, articles, families, findings, key_names(store.mentions(story.article_ids))
     )
+
+
+def merge_disagreements(
+    findings: Sequence[Finding],
+    count_sources: Callable[[tuple[FindingValue, ...]], int] | None = None,
+) -> list[Finding]:
+    """One disagreement per topic for reading: "2, 3 or 4 people were treated" once.
+
+    The compare stage records a disagreement per clashing pair of articles (exact, and what
+    the export keeps); a reader wants each topic once, with every value and who gives it. Values
+    equal as stored are joined; ``count_sources`` recounts the independent sources of the
+    joined values (without it, the largest count of the pairs is kept).
+    """
+    merged: list[Finding] = []
+    by_topic: dict[str, int] = {}
+    for finding in findings:
+        if finding.kind != "disagree":
+            merged.append(finding)
+            continue
+        if finding.topic not in by_topic:
+            by_topic[finding.topic] = len(merged)
+            merged.append(finding)
+            continue
+        first = merged[by_topic[finding.topic]]
+        values: dict[str, tuple[set[str], dict[tuple[str, int, int], Mention]]] = {}
+        for value in (*first.values, *finding.values):
+            ids, evidence = values.setdefault(value.value, (set(), {}))
+            ids.update(value.article_ids)
+            evidence.update({(m.article_id, m.start, m.end): m for m in value.evidence})
+        joined = tuple(
+            FindingValue(value, tuple(sorted(ids)), tuple(evidence[k] for k in sorted(evidence)))
+            for value, (ids, evidence) in sorted(values.items())
+        )
+        sources = (
+            count_sources(joined)
+            if count_sources is not None
+            else max(first.independent_sources, finding.independent_sources)
+        )
+        merged[by_topic[finding.topic]] = replace(first, values=joined, independent_sources=sources)
+    return merged
 
 
 def key_names(mentions: Sequence[Mention], limit: int = 12) -> tuple[tuple[str, str, int], ...]:
