@@ -73,10 +73,12 @@ class StoryFilter:
 def story_rows(store: Store, filters: StoryFilter = StoryFilter()) -> list[StoryRow]:
     """Stories with their sizes and outlets, filtered and sorted (ties: by id)."""
     findings = store.findings()
-    disagreements: dict[str, int] = {}
+    # Topics in disagreement, as the story page shows them (see merge_disagreements).
+    disagreeing: dict[str, set[str]] = {}
     for finding in findings:
         if finding.kind == "disagree":
-            disagreements[finding.story_id] = disagreements.get(finding.story_id, 0) + 1
+            disagreeing.setdefault(finding.story_id, set()).add(finding.topic)
+    disagreements = {story_id: len(topics) for story_id, topics in disagreeing.items()}
     sources = {
         article_id: source or UNKNOWN_OUTLET
         for article_id, source in store.article_sources().items()
