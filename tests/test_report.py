@@ -15,6 +15,7 @@ def test_report_pages_are_written_with_relative_links(filled_store: Store, tmp_p
     assert index.name == "index.html"
     assert "story-s1.html" in pages
     assert "article-aaaa000000000001.html" in pages
+    assert {"family-fam1.html", "outlet-one.example.html", "outlet-two.example.html"} <= set(pages)
     for page in (tmp_path / "report").glob("*.html"):
         html = page.read_text("utf-8")
         for href in re.findall(r'(?:href|src)="([^"]*)"', html):

@@ -112,6 +112,10 @@ def test_pages_are_the_reports_pages_with_a_search_form(client: TestClient) -> N
     assert client.get("/article-aaaa000000000001.html").status_code == 200
     assert client.get("/outlets.html").status_code == 200
     assert client.get("/style.css").headers["content-type"].startswith("text/css")
+    assert client.get("/family-fam1.html").status_code == 200
+    outlet = client.get("/outlet-two.example.html")
+    assert outlet.status_code == 200 and "one.example" in outlet.text  # it took from one.example
+    assert client.get("/outlet-nobody.html").status_code == 404
     assert client.get("/story-nope.html").status_code == 404
     assert client.get("/nothing-here.html").status_code == 404
 

@@ -464,6 +464,22 @@ class Store:
                 [(f.id, p.article_id, p.start, p.end) for f in families for p in f.passages],
             )
 
+    def family(self, family_id: str) -> Family | None:
+        row = self._db.execute(
+            "SELECT id, kind, origin_article_id FROM families WHERE id = ?", (family_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        passages = tuple(
+            Passage(r[0], r[1], r[2])
+            for r in self._db.execute(
+                'SELECT article_id, start, "end" FROM family_passages WHERE family_id = ?'
+                " ORDER BY article_id, start",
+                (family_id,),
+            )
+        )
+        return Family(row["id"], row["kind"], passages, row["origin_article_id"])
+
     def families(self, article_ids: Sequence[str] | None = None) -> list[Family]:
         """All families, or those with a passage in one of ``article_ids``."""
         if article_ids is None:

@@ -34,7 +34,7 @@ from .export import (
     finding_record,
     story_record,
 )
-from .report import LIVE_CSP, Pages, stylesheet
+from .report import LIVE_CSP, Pages, page_name, stylesheet
 from .reuse_graph import UNKNOWN_OUTLET, outlet_graph, reused_share
 from .store import Store
 from .views import SortKey, StoryFilter, story_detail, story_rows
@@ -279,6 +279,14 @@ def create_app(db: str | Path) -> FastAPI:
             page = pages.story(identifier)
         elif kind == "article":
             page = pages.article(identifier)
+        elif kind == "family":
+            page = pages.family(identifier)
+        elif kind == "outlet":
+            # Outlet names are free text; the page name is the sanitized one (page_name).
+            names = {source or UNKNOWN_OUTLET for source in s.article_sources().values()}
+            wanted = f"{name}.html"
+            found = next((n for n in sorted(names) if page_name("outlet", n) == wanted), None)
+            page = pages.outlet(found) if found is not None else None
         if page is None:
             raise HTTPException(404, f"no page {name}.html")
         return page

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from ..model import Article, Family, Mention, Passage, Story
 from ..reuse_diff import differences
-from ..reuse_graph import UNKNOWN_OUTLET, outlet_graph
+from ..reuse_graph import UNKNOWN_OUTLET, outlet_graph, reused_share
 from ..store import Store
 from ..views import StoryFilter, display_value, evidence_sentence, story_detail, story_rows
 from .graph_svg import outlet_graph_svg
@@ -48,15 +48,25 @@ def page_name(kind: str, identifier: str) -> str:
     return f"{kind}-{_SAFE_NAME.sub('_', identifier)}.html"
 
 
-def highlight(text: str, spans: list[tuple[int, int, str]]) -> Markup:
-    """Escape ``text`` and wrap the given (start, end, css class) spans in <mark>."""
+def highlight(
+    text: str, spans: list[tuple[int, int, str]], links: dict[tuple[int, int], str] | None = None
+) -> Markup:
+    """Escape ``text`` and wrap the given (start, end, css class) spans in <mark>.
+
+    A span with an entry in ``links`` also becomes a link there (a reused passage leads to its
+    family's page).
+    """
     out: list[str] = []
     cursor = 0
     for start, end, css in sorted(spans):
         if start < cursor:
             continue
         out.append(str(escape(text[cursor:start])))
-        out.append(f'<mark class="{escape(css)}">{escape(text[start:end])}</mark>')
+        marked = f'<mark class="{escape(css)}">{escape(text[start:end])}</mark>'
+        href = (links or {}).get((start, end))
+        if href is not None:
+            marked = f'<a href="{escape(href)}">{marked}</a>'
+        out.append(marked)
         cursor = end
     out.append(str(escape(text[cursor:])))
     return Markup("".join(out))
@@ -69,6 +79,15 @@ def _article_spans(article: Article, families: list[Family]) -> list[tuple[int, 
         for p in f.passages
         if p.article_id == article.id
     ]
+
+
+def _family_links(article: Article, families: list[Family]) -> dict[tuple[int, int], str]:
+    return {
+        (p.start, p.end): page_name("family", f.id)
+        for f in families
+        for p in f.passages
+        if p.article_id == article.id
+    }
 
 
 def family_cells(family: Family, texts: dict[str, str]) -> list[tuple[Passage, Markup]]:
@@ -165,6 +184,45 @@ class Pages:
             **self.common,
         )
 
+    def family(self, family_id: str) -> str | None:
+        """One reuse family: its passages side by side, differences marked, and its origin."""
+        family = self.store.family(family_id)
+        if family is None:
+            return None
+        articles = {a.id: a for a in self.store.articles([p.article_id for p in family.passages])}
+        return self.env.get_template("family.html").render(
+            family=family,
+            texts={i: a.text for i, a in articles.items()},
+            articles=articles,
+            outlets={i: a.source or UNKNOWN_OUTLET for i, a in articles.items()},
+            **self.common,
+        )
+
+    def outlet(self, name: str) -> str | None:
+        """One outlet: its articles, whom it took text from, who took from it, how much."""
+        sources = self.store.article_sources()
+        ids = sorted(i for i, source in sources.items() if (source or UNKNOWN_OUTLET) == name)
+        if not ids:
+            return None
+        articles = self.store.articles(ids)
+        families = self.store.families(ids)
+        involved = sorted({p.article_id for f in families for p in f.passages} | set(ids))
+        by_id = {a.id: a for a in self.store.articles(involved)}
+        edges = outlet_graph(families, by_id)
+        shares = {
+            a.id: reused_share(a, self.store.links_of(a.id), families, by_id) for a in articles
+        }
+        original = 1 - sum(shares.values()) / len(shares)
+        return self.env.get_template("outlet.html").render(
+            name=name,
+            articles=sorted(articles, key=lambda a: (a.published is None, a.published, a.id)),
+            shares=shares,
+            original=original,
+            took=[e for e in edges if e.to_source == name and e.from_source != name],
+            gave=[e for e in edges if e.from_source == name and e.to_source != name],
+            **self.common,
+        )
+
     def article(self, article_id: str) -> str | None:
         article = self.store.article(article_id)
         if article is None:
@@ -174,7 +232,9 @@ class Pages:
         return self._article_page(article, families, story)
 
     def _article_page(self, article: Article, families: list[Family], story: Story | None) -> str:
-        body = highlight(article.text, _article_spans(article, families))
+        body = highlight(
+            article.text, _article_spans(article, families), _family_links(article, families)
+        )
         return self.env.get_template("article.html").render(
             article=article, body=body, story=story, **self.common
         )
@@ -192,6 +252,11 @@ def write_report(store: Store, out: Path) -> Path:
     (out / "style.css").write_bytes(stylesheet())
     (out / "index.html").write_text(pages.index(), "utf-8")
     (out / "outlets.html").write_text(pages.outlets(), "utf-8")
+    for name in sorted({source or UNKNOWN_OUTLET for source in store.article_sources().values()}):
+        page = pages.outlet(name)
+        if page is not None:
+            (out / page_name("outlet", name)).write_text(page, "utf-8")
+    written_families: set[str] = set()
     for row in story_rows(store):
         detail = story_detail(store, row.story_id)
         if detail is None:
@@ -200,6 +265,12 @@ def write_report(store: Store, out: Path) -> Path:
         if page is not None:
             (out / page_name("story", row.story_id)).write_text(page, "utf-8")
         families = list(detail.families)
+        for family in families:
+            if family.id not in written_families:
+                written_families.add(family.id)
+                family_page = pages.family(family.id)
+                if family_page is not None:
+                    (out / page_name("family", family.id)).write_text(family_page, "utf-8")
         for article in detail.articles:
             (out / page_name("article", article.id)).write_text(
                 pages._article_page(article, families, detail.story), "utf-8"
