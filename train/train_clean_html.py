@@ -5,7 +5,8 @@ Usage (from the repository root, with the dev environment and scikit-learn insta
     python train/train_clean_html.py [--data ../shared/data/scrapinghub-aeb] [--out PATH]
 
 Each page is parsed and flattened as ``clean_html`` does (one visible line per block-level
-element), trafilatura runs on it as in ``clean_html.extract``, and every line becomes a row
+element), its title read, the elements nobody reads stripped and trafilatura run on it as in
+``clean_html.clean_html``, and every line becomes a row
 of ``clean_html_blocks.FEATURE_NAMES``, labelled body or not by its overlap with the page's gold
 ``articleBody`` (``line_labels``). Rows are weighted by their words over the page's words, so
 every page weighs about the same, as in the benchmark's metric. Only the tuning half
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import aeb  # noqa: E402
 from storytrace.clean import CleanSettings  # noqa: E402
-from storytrace.clean_html import compose, extract, parse_html  # noqa: E402
+from storytrace.clean_html import compose, extract, parse_html, strip_unread  # noqa: E402
 from storytrace.clean_html_blocks import (  # noqa: E402
     FEATURE_NAMES,
     MODEL_NAME,
@@ -94,6 +95,8 @@ def page_rows(page: aeb.Page, settings: CleanSettings) -> PageRows | None:
     if root is None:
         return None
     _, lines = flatten(root)
+    title = page_meta(root, page.url or None).title
+    strip_unread(root)  # as clean_html does, once the metadata is read
     document = extract(root, page.url or None)
     text = (document.text or "") if document is not None else ""
     if len(text) < settings.min_html_body_chars or not lines:
@@ -101,7 +104,6 @@ def page_rows(page: aeb.Page, settings: CleanSettings) -> PageRows | None:
     body_lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     index = body_index(lines, body_lines)
     kept = [at >= 0 for at in index]
-    title = page_meta(root, page.url or None).title
     labels, sizes = line_labels(lines, page.body)
     total = sum(s for s, k, y in zip(sizes, kept, labels, strict=True) if k or y) or 1
     return PageRows(
