@@ -44,6 +44,7 @@ def test_run_show_export_report_on_the_seeds(tmp_path: Path) -> None:
     code, out, err = _invoke("run", str(SEEDS), "--db", db)
     assert code == 0, err
     assert "Stories" in out
+    assert "stories lexical" in out and "facts rule-based" in out  # says which variants ran
     doc_path = tmp_path / "s.json"
     code, _, err = _invoke("export", "--db", db, "--format", "json", "--out", str(doc_path))
     assert code == 0, err

@@ -196,6 +196,15 @@ def analyze(
             f"{report.findings}",
             markup=False,
         )
+        _print_modes(report.modes)
+
+
+def _print_modes(modes: dict[str, str]) -> None:
+    _console().print(
+        "modes: " + "; ".join(f"{stage} {mode}" for stage, mode in modes.items()),
+        markup=False,
+        style="dim",
+    )
 
 
 @app.command()
@@ -219,6 +228,7 @@ def run(
         _print_errors(ingested.errors + analysed.errors)
         if not quiet:
             _print_stories(corpus, _console())
+            _print_modes(analysed.modes)
 
 
 @app.command()

@@ -62,6 +62,14 @@ class AnalyzeReport:
     stories_touched: int = 0
     findings: int = 0
     errors: list[str] = field(default_factory=list)
+    # Which variant of a stage ran where several exist (optional models are not installed, so
+    # today always the lexical and rule-based ones); shown to the user with the counts.
+    modes: dict[str, str] = field(
+        default_factory=lambda: {
+            "stories": "lexical (words, names, numbers, reuse links; no embedding model)",
+            "facts": "rule-based (no spaCy model)",
+        }
+    )
 
 
 def ingest(
