@@ -160,3 +160,20 @@ def test_arbitrary_text_and_bytes_round_trip(
         store.add_articles([article])
         store.save_cleaned([(article, [], [])])
         assert store.article("x") == article
+
+
+def test_a_read_only_store_can_be_handed_between_threads(filled_store: Store) -> None:
+    # The web server opens the store in one worker thread and queries it in another.
+    import threading
+
+    path = filled_store.path
+    filled_store.close()
+    store = Store(path, readonly=True)
+    found: list[int] = []
+    worker = threading.Thread(target=lambda: found.append(len(store.stories())))
+    worker.start()
+    worker.join()
+    closer = threading.Thread(target=store.close)
+    closer.start()
+    closer.join()
+    assert found == [1]

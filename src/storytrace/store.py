@@ -63,8 +63,12 @@ class Store:
         self.path = Path(path)
         try:
             if readonly:
+                # A read-only store may move between threads: the web server opens it in one
+                # worker thread and runs the request in another (never two at once).
                 uri = f"{self.path.resolve().as_uri()}?mode=ro"
-                self._db = sqlite3.connect(uri, uri=True, isolation_level=None)
+                self._db = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, check_same_thread=False
+                )
             else:
                 self._db = sqlite3.connect(self.path, isolation_level=None)
             self._db.row_factory = sqlite3.Row
