@@ -190,4 +190,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE mentions ADD COLUMN speaker_start INTEGER;
     ALTER TABLE mentions ADD COLUMN speaker_end INTEGER
     """,
+    # 5: the pages ask for one article's links and families; without these indexes each ask
+    # scanned the whole table (a_article is the primary key's first column already).
+    """
+    CREATE INDEX reuse_links_b ON reuse_links(b_article);
+    CREATE INDEX family_passages_article ON family_passages(article_id)
+    """,
 )

@@ -454,6 +454,24 @@ class Store:
             )
         ]
 
+    def links_touching(self, article_ids: Sequence[str]) -> dict[str, list[ReuseLink]]:
+        """The links of each of ``article_ids`` (a link appears under both its articles)."""
+        found: dict[str, list[ReuseLink]] = {article_id: [] for article_id in article_ids}
+        seen: set[tuple[str, int, str, int]] = set()
+        for chunk in _chunks(sorted(set(article_ids))):
+            marks = ",".join("?" * len(chunk))
+            params = (*chunk, *chunk)
+            where = f"WHERE a_article IN ({marks}) OR b_article IN ({marks})"
+            for link in self._links(where, params):
+                key = (link.a.article_id, link.a.start, link.b.article_id, link.b.start)
+                if key in seen:
+                    continue
+                seen.add(key)
+                for side in (link.a.article_id, link.b.article_id):
+                    if side in found:
+                        found[side].append(link)
+        return found
+
     def replace_families(self, families: Sequence[Family]) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM family_passages")

@@ -19,7 +19,14 @@ from ..model import Article, Family, Mention, Passage, Story
 from ..reuse_diff import differences
 from ..reuse_graph import UNKNOWN_OUTLET, outlet_graph, reused_share
 from ..store import Store
-from ..views import StoryFilter, display_value, evidence_sentence, story_detail, story_rows
+from ..views import (
+    StoryDetail,
+    StoryFilter,
+    display_value,
+    evidence_sentence,
+    story_detail,
+    story_rows,
+)
 from .graph_svg import outlet_graph_svg
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
@@ -132,6 +139,7 @@ class Pages:
         self.store = store
         self.live = live
         self.env = _environment()
+        self._article_sources: dict[str, str | None] | None = None
         self.common: dict[str, Any] = {
             "page_name": page_name,
             "display_value": display_value,
@@ -140,11 +148,20 @@ class Pages:
             "live": live,
         }
 
-    def index(self, filters: StoryFilter | None = None) -> str:
+    def index(
+        self, filters: StoryFilter | None = None, offset: int = 0, limit: int | None = None
+    ) -> str:
+        """The story list; the live UI shows it a page (``limit`` rows) at a time."""
         filters = filters or StoryFilter()
         rows = story_rows(self.store, filters)
+        shown = rows[offset:] if limit is None else rows[offset : offset + limit]
         return self.env.get_template("index.html").render(
-            stories=rows, filters=filters, **self.common
+            stories=shown,
+            total=len(rows),
+            offset=offset,
+            limit=limit,
+            filters=filters,
+            **self.common,
         )
 
     def outlets(self) -> str:
@@ -158,8 +175,9 @@ class Pages:
 
     def story(self, story_id: str) -> str | None:
         detail = story_detail(self.store, story_id)
-        if detail is None:
-            return None
+        return None if detail is None else self.story_page(detail)
+
+    def story_page(self, detail: StoryDetail) -> str:
         texts = {a.id: a.text for a in detail.articles}
         outlets = {a.id: a.source or UNKNOWN_OUTLET for a in detail.articles}
         spans = {
@@ -200,18 +218,18 @@ class Pages:
 
     def outlet(self, name: str) -> str | None:
         """One outlet: its articles, whom it took text from, who took from it, how much."""
-        sources = self.store.article_sources()
-        ids = sorted(i for i, source in sources.items() if (source or UNKNOWN_OUTLET) == name)
+        ids = sorted(
+            i for i, source in self._sources().items() if (source or UNKNOWN_OUTLET) == name
+        )
         if not ids:
             return None
-        articles = self.store.articles(ids)
         families = self.store.families(ids)
         involved = sorted({p.article_id for f in families for p in f.passages} | set(ids))
         by_id = {a.id: a for a in self.store.articles(involved)}
+        articles = [by_id[i] for i in ids]
         edges = outlet_graph(families, by_id)
-        shares = {
-            a.id: reused_share(a, self.store.links_of(a.id), families, by_id) for a in articles
-        }
+        links = self.store.links_touching(ids)
+        shares = {a.id: reused_share(a, links[a.id], families, by_id) for a in articles}
         original = 1 - sum(shares.values()) / len(shares)
         return self.env.get_template("outlet.html").render(
             name=name,
@@ -222,6 +240,12 @@ class Pages:
             gave=[e for e in edges if e.from_source == name and e.to_source != name],
             **self.common,
         )
+
+    def _sources(self) -> dict[str, str | None]:
+        """Every article's outlet, read once per Pages (a report writes hundreds of outlets)."""
+        if self._article_sources is None:
+            self._article_sources = self.store.article_sources()
+        return self._article_sources
 
     def article(self, article_id: str) -> str | None:
         article = self.store.article(article_id)
@@ -252,7 +276,7 @@ def write_report(store: Store, out: Path) -> Path:
     (out / "style.css").write_bytes(stylesheet())
     (out / "index.html").write_text(pages.index(), "utf-8")
     (out / "outlets.html").write_text(pages.outlets(), "utf-8")
-    for name in sorted({source or UNKNOWN_OUTLET for source in store.article_sources().values()}):
+    for name in sorted({source or UNKNOWN_OUTLET for source in pages._sources().values()}):
         page = pages.outlet(name)
         if page is not None:
             (out / page_name("outlet", name)).write_text(page, "utf-8")
@@ -261,9 +285,7 @@ def write_report(store: Store, out: Path) -> Path:
         detail = story_detail(store, row.story_id)
         if detail is None:
             continue
-        page = pages.story(row.story_id)
-        if page is not None:
-            (out / page_name("story", row.story_id)).write_text(page, "utf-8")
+        (out / page_name("story", row.story_id)).write_text(pages.story_page(detail), "utf-8")
         families = list(detail.families)
         for family in families:
             if family.id not in written_families:
