@@ -17,6 +17,7 @@ from .conftest import REPO, SEEDS
 
 runner = CliRunner()
 COMMANDS = ["analyze", "export", "ingest", "report", "reuse", "run", "show", "stories"]
+COMMANDS += ["serve", "fetch", "watch", "feeds"]
 
 
 def _invoke(*args: str) -> tuple[int, str, str]:
@@ -165,3 +166,17 @@ def test_outlet_names_are_never_rich_markup(tmp_path: Path) -> None:
     assert "evil[/]" in out
     assert "[link=https://evil.example]x[/link]" in out
     assert "\x1b]8" not in out
+
+
+def test_fetch_and_watch_need_something_to_fetch_and_feeds_says_when_none(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "live.db")
+    code, _, err = _invoke("fetch", "--db", db)
+    assert code == 1 and "no URLs" in err
+    code, _, err = _invoke("watch", "--once", "--db", db)
+    assert code == 1 and "no feeds" in err
+    code, _, err = _invoke("watch", "http://127.0.0.1:9/feed", "--every", "soon", "--db", db)
+    assert code == 1 and "--every" in err
+    code, out, _ = _invoke("feeds", "--db", db)
+    assert code == 0 and "no feeds watched yet" in out

@@ -106,6 +106,8 @@ def test_pages_are_the_reports_pages_with_a_search_form(client: TestClient) -> N
     index = client.get("/index.html", params={"q": "council"})
     assert index.status_code == 200 and 'role="search"' in index.text
     assert "story-s1.html" in index.text
+    assert "story-s1.html" not in client.get("/index.html", params={"offset": 1}).text
+    assert 'rel="next"' not in index.text  # one story: one page
     story = client.get("/story-s1.html")
     assert story.status_code == 200
     assert story.text.index("disagree") < story.text.index("Copied passages")

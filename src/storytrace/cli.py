@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from . import Corpus
+    from .live import LiveSettings, RoundReport
     from .views import StoryFilter
 
 app = typer.Typer(
@@ -431,6 +432,205 @@ def serve(
 
     _console().print(f"serving {db} on http://{host}:{port}/ (Ctrl+C stops)", markup=False)
     uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
+# -- live sources: fetch, watch, feeds (storytrace.live) ------------------------------------
+
+ContactOption = Annotated[
+    str | None,
+    typer.Option(
+        "--contact",
+        envvar="STORYTRACE_CONTACT",
+        help="URL or e-mail put in the User-Agent, so sites can reach whoever runs this.",
+    ),
+]
+DelayOption = Annotated[
+    float,
+    typer.Option("--delay", min=0.0, help="Seconds between two requests to the same site."),
+]
+NoAnalyzeOption = Annotated[
+    bool,
+    typer.Option("--no-analyze", help="Only fetch and archive; ingest the WARC files later."),
+]
+
+
+def _live_settings(contact: str | None, delay: float, no_analyze: bool) -> LiveSettings:
+    from .live import LiveSettings
+
+    return LiveSettings(contact=contact, host_delay_seconds=delay, analyze=not no_analyze)
+
+
+@app.command()
+def fetch(
+    urls: Annotated[list[str] | None, typer.Argument(help="Page URLs to fetch.")] = None,
+    from_file: Annotated[
+        Path | None, typer.Option("--from", help="A file of URLs, one per line.", exists=True)
+    ] = None,
+    db: DbOption = Path("storytrace.db"),
+    config: ConfigOption = None,
+    contact: ContactOption = None,
+    delay: DelayOption = 1.0,
+    no_analyze: NoAnalyzeOption = False,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Fetch pages politely (robots.txt, rate limits), archive them as WARC, and analyse them.
+
+    Responses go to [bold]<db>-warc/*.warc.gz[/bold]; [bold]storytrace ingest[/bold] replays one.
+    Example: [bold]storytrace fetch https://example.org/news/1 --from urls.txt --db news.db[/bold]
+    """
+    from .live import fetch_urls, read_url_list
+    from .settings import load_settings
+
+    _setup_logging(verbose, quiet)
+    try:
+        wanted = list(urls or []) + (read_url_list(from_file) if from_file else [])
+        if not wanted:
+            raise StorytraceError("no URLs: give some, or --from FILE")
+        pipeline_settings = load_settings(config)
+        with _progress_bar(quiet) as progress:
+            report = fetch_urls(
+                db,
+                wanted,
+                _live_settings(contact, delay, no_analyze),
+                progress,  # type: ignore[arg-type]
+                pipeline_settings,
+            )
+    except StorytraceError as exc:
+        raise _fail(exc, debug) from None
+    _print_errors(report.errors)
+    if not quiet:
+        failed = sum(1 for o in report.outcomes if o.error is not None)
+        new = report.ingest.new if report.ingest is not None else 0
+        archive = ", ".join(str(p) for p in report.warcs) or "nothing new"
+        _console().print(
+            f"fetched {report.fetched}, unchanged {report.not_modified}, failed {failed}, "
+            f"new articles {new} -> {db} (archive: {archive})",
+            markup=False,
+        )
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str] | None, typer.Argument(help="RSS or Atom feed URLs.")] = None,
+    opml: Annotated[
+        Path | None, typer.Option("--opml", help="Feeds from an OPML file.", exists=True)
+    ] = None,
+    every: Annotated[
+        str, typer.Option("--every", help="Time between polls: 90s, 15m, 1h.")
+    ] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once and exit (for cron).")] = False,
+    db: DbOption = Path("storytrace.db"),
+    config: ConfigOption = None,
+    contact: ContactOption = None,
+    delay: DelayOption = 1.0,
+    no_analyze: NoAnalyzeOption = False,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Poll feeds, fetch their new entries' pages and analyse them as they arrive (Ctrl+C stops).
+
+    Health per feed goes to [bold]<db>-live.sqlite[/bold] ([bold]storytrace feeds[/bold] lists it).
+    Example: [bold]storytrace watch --opml feeds.opml --every 15m --db news.db[/bold]
+    """
+    from .live import parse_interval, read_opml
+    from .live import watch as watch_feeds
+    from .settings import load_settings
+
+    _setup_logging(verbose, quiet)
+    try:
+        wanted = list(feeds or []) + (read_opml(opml) if opml else [])
+        if not wanted:
+            raise StorytraceError("no feeds: give some, or --opml FILE")
+        try:
+            seconds = parse_interval(every)
+        except ValueError as exc:
+            raise StorytraceError(f"--every {exc}") from None
+        pipeline_settings = load_settings(config)
+    except StorytraceError as exc:
+        raise _fail(exc, debug) from None
+
+    def on_round(round_report: RoundReport) -> None:
+        _print_errors(round_report.all_errors)
+        if quiet:
+            return
+        new = round_report.ingest.new if round_report.ingest is not None else 0
+        _console().print(
+            f"round {round_report.number}: {round_report.feeds_polled} feeds "
+            f"({round_report.feeds_failed} failed, {round_report.feeds_unchanged} unchanged), "
+            f"{round_report.new_entries} new entries, {round_report.pages_fetched} pages, "
+            f"{round_report.pages_failed} failed, {new} new articles "
+            f"in {round_report.seconds:.1f}s",
+            markup=False,
+        )
+
+    try:
+        with _progress_bar(quiet or not once) as progress:
+            report = watch_feeds(
+                db,
+                wanted,
+                seconds,
+                once,
+                _live_settings(contact, delay, no_analyze),
+                progress,  # type: ignore[arg-type]
+                on_round=on_round,
+                pipeline_settings=pipeline_settings,
+            )
+    except StorytraceError as exc:
+        raise _fail(exc, debug) from None
+    if report.interrupted and not quiet:
+        _console().print(
+            f"stopped after {report.rounds} round(s); anything fetched but not yet analysed "
+            "is picked up by the next run",
+            markup=False,
+        )
+
+
+@app.command()
+def feeds(
+    db: DbOption = Path("storytrace.db"),
+    debug: DebugOption = False,
+) -> None:
+    """List the watched feeds with their health; dead ones (failing for long) are flagged.
+
+    Example: [bold]storytrace feeds --db news.db[/bold]
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    from .live import LiveSettings, feed_health
+
+    try:
+        health = feed_health(db)
+    except StorytraceError as exc:
+        raise _fail(exc, debug) from None
+    if not health:
+        _console().print(f"no feeds watched yet for {db} (run `storytrace watch`)", markup=False)
+        return
+    table = Table(title="Feeds", show_lines=False)
+    for column in ("feed", "title", "status", "last success", "failures", "items", "last error"):
+        table.add_column(column, overflow="fold")
+    for feed in health:
+        status = "DEAD" if feed.dead else "failing" if feed.consecutive_failures else "ok"
+        table.add_row(
+            Text(terminal_safe(feed.url)),
+            Text(terminal_safe(feed.title)),
+            Text(status, style="bold red" if feed.dead else "yellow" if status != "ok" else ""),
+            feed.last_success or "never",
+            str(feed.consecutive_failures),
+            str(feed.items_seen),
+            Text(terminal_safe(feed.last_error)),
+        )
+    _console().print(table)
+    dead = sum(1 for feed in health if feed.dead)
+    if dead:
+        _console(stderr=True).print(
+            f"{dead} dead feed(s): failing for {LiveSettings().dead_after_failures} polls "
+            "in a row or for days; check or drop them",
+            markup=False,
+        )
 
 
 def main() -> None:  # pragma: no cover - entry point for python -m

@@ -40,6 +40,7 @@ from .store import Store
 from .views import SortKey, StoryFilter, story_detail, story_rows
 
 MAX_PAGE = 500
+PAGE_ROWS = 100  # stories per page of the live story list
 _SECURITY_HEADERS = {
     "Content-Security-Policy": f"{LIVE_CSP}; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
@@ -255,8 +256,8 @@ def create_app(db: str | Path) -> FastAPI:
         return RedirectResponse("/index.html")
 
     @app.get("/index.html", response_class=HTMLResponse, include_in_schema=False)
-    def page_index(s: StoreDep, f: FilterDep) -> str:
-        return Pages(s, live=True).index(f)
+    def page_index(s: StoreDep, f: FilterDep, offset: Offset = 0) -> str:
+        return Pages(s, live=True).index(f, offset, PAGE_ROWS)
 
     @app.get("/outlets.html", response_class=HTMLResponse, include_in_schema=False)
     def page_outlets(s: StoreDep) -> str:
