@@ -247,6 +247,9 @@ def find_numbers(
         anchor = _year_anchor(tokens)
         quake = any(t.norm in _QUAKE_WORDS for t in tokens)
         while i < n:
+            if not _may_start(tokens[i].norm):
+                i += 1
+                continue
             special = _magnitude_or_age(text, tokens, i, quake)
             if special is not None:
                 (value, key, start, end), i = special
@@ -283,6 +286,18 @@ def find_numbers(
             )
             i = j
     return mentions
+
+
+def _may_start(norm: str) -> bool:
+    """Whether a number, an age or a magnitude can start at this token: most tokens cannot,
+    and the full checks cost a few function calls each (cheap filter, same mentions)."""
+    return (
+        norm[:1].isdigit()
+        or norm == "a"
+        or norm in _SCALES
+        or norm.partition("-")[0] in _UNITS
+        or norm.startswith("magnitude")
+    )
 
 
 def _year_anchor(tokens: Sequence[Token]) -> str:
