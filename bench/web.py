@@ -39,6 +39,7 @@ def build_store(articles: int, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / f"web-{articles}.db"
     if db.exists():
+        storytrace.open(db).close()  # brings an older store's schema up to date
         return db
     corpus_path = folder / f"corpus-{articles}.jsonl"
     if not corpus_path.exists():
