@@ -150,14 +150,31 @@ def same_slot_pairs(
         if contexts[m] is not None:
             by_article.setdefault(m.article_id, []).append(m)
     ids = sorted(by_article)
+    # Two mentions can only pair when their local contexts share a word at the same offset
+    # (min_local > 0), so each article's mentions are indexed by those (word, offset) items
+    # and only mentions sharing one are scored: the same pairs as scoring all of them.
+    by_local: dict[str, dict[tuple[str, int], list[Mention]]] = {}
+    for article_id, members in by_article.items():
+        index = by_local.setdefault(article_id, {})
+        for m in members:
+            cm = contexts[m]
+            assert cm is not None
+            for item in cm.local:
+                index.setdefault(item, []).append(m)
     pairs: list[tuple[Mention, Mention]] = []
     for x, a in enumerate(ids):
         for b in ids[x + 1 :]:
             scored: list[tuple[float, Mention, Mention]] = []
+            index_b = by_local[b]
             for m in by_article[a]:
                 cm = contexts[m]
                 assert cm is not None
-                for n in by_article[b]:
+                candidates: dict[Mention, None] = {}
+                if rule.min_local <= 0:  # the index proves nothing then: score them all
+                    candidates = dict.fromkeys(by_article[b])
+                for item in cm.local:
+                    candidates.update(dict.fromkeys(index_b.get(item, ())))
+                for n in candidates:
                     cn = contexts[n]
                     assert cn is not None
                     score = _score(cm, cn, rule)
