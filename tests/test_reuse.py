@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace.model import Article, Passage, ReuseLink, Segmentation
 from storytrace.reuse import (
     MemoryFingerprintIndex,
+    PreparedCache,
     ReuseSettings,
     build_families,
     find_reuse,
@@ -303,3 +305,25 @@ def test_memory_index_answers_like_a_plain_dict(
     got = sorted(index.lookup(np.array(query, np.int64)))
     want = sorted((v, a, p) for v in set(query) for a, p in expected.get(v, ()))
     assert got == want
+
+
+def test_a_prepared_cache_changes_no_link_and_drops_the_least_recently_used() -> None:
+    articles = [_article("a", f"{FILLER_A} {WIRE}"), _article("b", f"{WIRE} {FILLER_B}")]
+    pairs = [(a, segment(a)) for a in articles]
+    load = {a.id: (a, s) for a, s in pairs}.__getitem__
+    index, cached_index = MemoryFingerprintIndex(), MemoryFingerprintIndex()
+    cache = PreparedCache(size=1)
+    plain = find_reuse(pairs[:1], index, load) + find_reuse(pairs[1:], index, load)
+    cached = find_reuse(pairs[:1], cached_index, load, ReuseSettings(), cache)
+    cached += find_reuse(pairs[1:], cached_index, load, ReuseSettings(), cache)
+    assert cached == plain and plain
+    prepared = cache.get("a", lambda: pytest.fail("cached: not made again"))
+    assert cache.get("b", lambda: prepared) is prepared  # size 1: "b" replaces "a"
+    remade: list[str] = []
+
+    def make_a() -> object:
+        remade.append("a")
+        return prepared
+
+    cache.get("a", make_a)  # type: ignore[arg-type]
+    assert remade == ["a"]

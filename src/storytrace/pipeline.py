@@ -26,7 +26,7 @@ from .errors import InputError
 from .facts import extract_facts
 from .ingest import read_paths
 from .model import Article, Segmentation, Story
-from .reuse import build_families, find_reuse
+from .reuse import PreparedCache, build_families, find_reuse
 from .segment import segment, tokenize
 from .settings import ALGORITHMS, Settings
 from .store import Store
@@ -209,10 +209,11 @@ def _find_reuse(
         return article, Segmentation(article_id, sentences, tokenize(article.text))
 
     done = 0
+    prepared = PreparedCache()
     for ids in _batches(pending, settings.pipeline.batch_size):
         batch = [load(article_id) for article_id in ids]
         with store.transaction():
-            links = find_reuse(batch, store, load, settings.reuse)
+            links = find_reuse(batch, store, load, settings.reuse, prepared)
             store.save_links(links)
             store.set_stage(list(ids), st.STAGE_REUSE)
         report.reuse_links += len(links)

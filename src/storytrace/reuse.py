@@ -21,6 +21,7 @@ article's date is known: an unknown date could be the earliest, so it never is g
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -230,11 +231,35 @@ def _link_key(link: ReuseLink) -> tuple[str, int, int, str, int, int]:
     )
 
 
+class PreparedCache:
+    """Stored articles made ready for alignment, kept across batches of one run.
+
+    Sources copied by many later articles are aligned again in every batch; re-deriving their
+    words and n-grams each time was a third of the reuse stage. Keyed by article id, so valid
+    while the articles' texts do not change (one analyze run); least recently used dropped.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._items: OrderedDict[str, _Prepared] = OrderedDict()
+
+    def get(self, article_id: str, make: Callable[[], _Prepared]) -> _Prepared:
+        found = self._items.get(article_id)
+        if found is None:
+            found = self._items[article_id] = make()
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        else:
+            self._items.move_to_end(article_id)
+        return found
+
+
 def find_reuse(
     new: Sequence[tuple[Article, Segmentation]],
     index: FingerprintIndex,
     load: Callable[[str], tuple[Article, Segmentation]],
     settings: ReuseSettings = ReuseSettings(),
+    cache: PreparedCache | None = None,
 ) -> tuple[ReuseLink, ...]:
     """Links between the new articles and everything in ``index`` (and among the new ones).
 
@@ -252,6 +277,8 @@ def find_reuse(
     def prepared(article_id: str) -> _Prepared:
         if article_id in batch:
             return batch[article_id]
+        if cache is not None:
+            return cache.get(article_id, lambda: _prepare(load(article_id)[1], settings))
         if article_id not in others:
             others[article_id] = _prepare(load(article_id)[1], settings)
         return others[article_id]
