@@ -265,23 +265,20 @@ def find_reuse(
 
     Adds the new articles' fingerprints to ``index``, each article once (an article given twice,
     or already indexed by an earlier run, is not added again). Each link has
-    ``a.article_id < b.article_id``; links are sorted by their passages.
+    ``a.article_id < b.article_id``; links are sorted by their passages. ``cache`` keeps the
+    stored articles prepared for alignment across calls (one is made for this call if None).
     """
     batch: dict[str, _Prepared] = {}
     for _article, segmentation in new:
         if segmentation.article_id not in batch:
             batch[segmentation.article_id] = _prepare(segmentation, settings)
     pairs, indexed = _candidate_pairs(batch, index, settings)
-    others: dict[str, _Prepared] = {}
+    stored = cache if cache is not None else PreparedCache()
 
     def prepared(article_id: str) -> _Prepared:
         if article_id in batch:
             return batch[article_id]
-        if cache is not None:
-            return cache.get(article_id, lambda: _prepare(load(article_id)[1], settings))
-        if article_id not in others:
-            others[article_id] = _prepare(load(article_id)[1], settings)
-        return others[article_id]
+        return stored.get(article_id, lambda: _prepare(load(article_id)[1], settings))
 
     links: list[ReuseLink] = []
     for first, second in pairs:
