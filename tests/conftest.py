@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -21,8 +24,27 @@ from storytrace.model import (
 from storytrace.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "bench"
 SEEDS = REPO.parent / "shared" / "seeds"
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> [link=http://x]y[/link] \x1b[31m"
+
+
+def load_bench_module(file_name: str, module_name: str) -> ModuleType:
+    """A script of bench/ imported as ``module_name`` (bench/ is not a package).
+
+    bench/ is on sys.path while it loads, for its imports of its sibling modules; the module is
+    registered in sys.modules because dataclasses look their module up there.
+    """
+    sys.path.insert(0, str(BENCH))
+    try:
+        spec = importlib.util.spec_from_file_location(module_name, BENCH / file_name)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCH))
+    return module
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ otherwise); the generator is checked on hand-made articles, and on the seeds whe
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from .conftest import load_bench_module
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
@@ -34,13 +34,7 @@ TEXT = (
 
 @pytest.fixture(scope="module")
 def perturb() -> ModuleType:
-    name = "bench_facts_perturb"
-    spec = importlib.util.spec_from_file_location(name, BENCH / "facts_perturb.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_module("facts_perturb.py", "bench_facts_perturb")
 
 
 def test_label_file_integrity() -> None:

@@ -6,14 +6,14 @@ checks run on made-up text.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+
+from .conftest import load_bench_module
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -24,12 +24,7 @@ needs_data = pytest.mark.skipif(not ARTICLES.exists(), reason="no ../shared/data
 
 @pytest.fixture(scope="module")
 def bench_quotes() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_facts_quotes", BENCH / "facts_quotes.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_facts_quotes"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_module("facts_quotes.py", "bench_facts_quotes")
 
 
 @pytest.fixture(scope="module")
