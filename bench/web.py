@@ -16,20 +16,17 @@ from __future__ import annotations
 
 import argparse
 import random
-import socket
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 import storytrace
 from storytrace.report import write_report
 from storytrace.store import Store
-from storytrace.web import create_app
+from storytrace.web import serve_in_background
 
 
 def build_store(articles: int, folder: Path) -> Path:
@@ -53,19 +50,6 @@ def build_store(articles: int, folder: Path) -> Path:
     partial.rename(db)
     print(f"built {db} in {time.perf_counter() - start:.0f} s")
     return db
-
-
-def _serve(db: Path) -> tuple[uvicorn.Server, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="error")
-    )
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port}"
 
 
 def _latencies(client: httpx.Client, urls: list[str]) -> list[float]:
@@ -103,12 +87,10 @@ def main() -> None:
     picked = [*largest, *rng.sample(stories, min(len(stories), 80))]
     urls = [f"/story-{picked[i % len(picked)].id}.html" for i in range(args.requests)]
     api = [f"/api/stories/{picked[i % len(picked)].id}" for i in range(args.requests)]
-    server, base = _serve(db)
-    with httpx.Client(base_url=base) as client:
+    with serve_in_background(db) as base, httpx.Client(base_url=base) as client:
         _latencies(client, urls[:20])  # warm-up: imports, templates, SQLite page cache
         pages, json_times = _latencies(client, urls), _latencies(client, api)
         index = _latencies(client, ["/index.html"] * 5)
-    server.should_exit = True
     print(f"\n{args.articles:,} articles, {len(stories):,} stories ({db})\n")
     print("| request | n | median ms | p95 ms | max ms |\n|---|---|---|---|---|")
     print(_row("story page (HTML)", pages))

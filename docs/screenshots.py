@@ -8,33 +8,16 @@ extra and ``apt-get install chromium``). Writes ``docs/img/*.png``.
 
 from __future__ import annotations
 
-import socket
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-import uvicorn
 from playwright.sync_api import sync_playwright
 
 import storytrace
-from storytrace.web import create_app
+from storytrace.web import serve_in_background
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "img"
-
-
-def _serve(db: Path) -> tuple[uvicorn.Server, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="error")
-    )
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port}"
 
 
 def main() -> None:
@@ -46,8 +29,7 @@ def main() -> None:
             corpus.analyze()
             story = max(corpus.stories(), key=lambda s: len(s.article_ids))
             article = story.article_ids[0]
-        server, base = _serve(db)
-        with sync_playwright() as driver:
+        with serve_in_background(db) as base, sync_playwright() as driver:
             browser = driver.chromium.launch(
                 executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"]
             )
@@ -63,7 +45,6 @@ def main() -> None:
                 page.screenshot(path=str(OUT / name), full_page=False)
                 print(OUT / name)
             browser.close()
-        server.should_exit = True
 
 
 if __name__ == "__main__":

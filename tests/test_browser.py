@@ -7,9 +7,6 @@ installs both, so CI always runs them. No browser is ever downloaded.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,25 +68,10 @@ def seeds_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(seeds_store: Path) -> Iterator[str]:
     """storytrace's web app under uvicorn on a free loopback port, in a thread."""
-    import uvicorn
+    from storytrace.web import serve_in_background
 
-    from storytrace.web import create_app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(seeds_store), host="127.0.0.1", port=port, log_level="error")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_background(seeds_store) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

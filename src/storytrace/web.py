@@ -15,9 +15,13 @@ reaches HTML only through Jinja2's autoescape.
 
 # No ``from __future__ import annotations`` here: FastAPI reads the endpoints' annotations at
 # run time, and the dependency aliases below are local to ``create_app``.
+import socket
 import sqlite3
+import threading
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -293,6 +297,34 @@ def create_app(db: str | Path) -> FastAPI:
         return page
 
     return app
+
+
+@contextmanager
+def serve_in_background(db: str | Path, start_timeout: float = 20.0) -> Iterator[str]:
+    """The app under uvicorn on a free 127.0.0.1 port, in a thread; yields its base URL.
+
+    For the browser tests, bench/web.py and the README's screenshots: a real server (threads,
+    sockets, headers as uvicorn sends them) without a second process. Stops on exit.
+    """
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="error")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    try:
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError(f"the web server did not start within {start_timeout} s")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def _day(name: str, value: str | None) -> date | None:
