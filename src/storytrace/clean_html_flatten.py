@@ -95,12 +95,10 @@ def flatten(root: Any) -> tuple[str, list[PageLine]]:
                 seen[tag] = kind
         if kind == _BLOCK:
             if chunks:
-                text = " ".join("".join(chunks).split())
-                if text:
-                    chars = len(text) - text.count(" ")
-                    link = min(link_chars, chars)
-                    lines.append(PageLine(text, position, owner, link, chars, words_of(text)))
-                    position += len(text) + 1
+                line = _page_line(chunks, position, owner, link_chars)
+                if line is not None:
+                    lines.append(line)
+                    position += len(line.text) + 1
                 chunks = []
             owner = None
             link_chars = 0
@@ -130,12 +128,19 @@ def flatten(root: Any) -> tuple[str, list[PageLine]]:
             if links > 0:
                 link_chars += len(text) - text.count(" ")
     if chunks:
-        text = " ".join("".join(chunks).split())
-        if text:
-            chars = len(text) - text.count(" ")
-            link = min(link_chars, chars)
-            lines.append(PageLine(text, position, owner, link, chars, words_of(text)))
+        line = _page_line(chunks, position, owner, link_chars)
+        if line is not None:
+            lines.append(line)
     return "\n".join(line.text for line in lines), lines
+
+
+def _page_line(chunks: list[str], position: int, owner: Any, link_chars: int) -> PageLine | None:
+    """The line a block's text chunks make (white space collapsed), or None if it is empty."""
+    text = " ".join("".join(chunks).split())
+    if not text:
+        return None
+    chars = len(text) - text.count(" ")
+    return PageLine(text, position, owner, min(link_chars, chars), chars, words_of(text))
 
 
 def words_of(text: str) -> str:
