@@ -33,7 +33,7 @@ from .facts_numbers import find_numbers
 from .facts_quotes import find_quotes
 from .model import Article, Mention, Segmentation, Token
 
-ALGORITHM = "facts.rules.v1"
+ALGORITHM = "facts.rules.v2"
 
 
 @dataclass(frozen=True, slots=True)

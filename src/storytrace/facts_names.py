@@ -201,6 +201,16 @@ def _runs(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
     return runs
 
 
+def _without_lower_tail(text: str, token_start: int, end: int) -> int:
+    """The end of a name whose last word has a lower-case tail after a hyphen: "Utah-based",
+    "Bush-era", or a dash glued by the source ("Jonathan Wright-director of ...") name only
+    the part before the hyphen."""
+    hyphen = text.rfind("-", token_start, end)
+    if hyphen > token_start and text[hyphen + 1 : hyphen + 2].islower():
+        return hyphen
+    return end
+
+
 def _title_split(tokens: Sequence[Token], i: int, j: int) -> int | None:
     """Index after the last title word in run [i, j) when a name follows it, else None."""
     for k in range(j - 2, i - 1, -1):
@@ -291,6 +301,7 @@ def find_names(text: str, sentences: Sequence[Sequence[Token]], article_id: str)
             raw = text[start:end]
             if raw.endswith(_POSSESSIVE):
                 end -= 2
+            end = _without_lower_tail(text, tokens[j - 1].start, end)
             found.append(_Found(start, end, normalize_name(text[start:end]), kind, strong))
     strong_kinds: dict[str, Counter[str]] = {}
     for f in found:

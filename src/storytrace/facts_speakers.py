@@ -96,6 +96,8 @@ _FUNCTION_WORDS = wordset(
     when where whom whose not no is are was were be been being has have had would will can
     could should may might must there here"""
 )
+# Words before a participle whose subject is the clause's ("before saying", "while adding").
+_PARTICIPLE_LINKS = wordset("before after while without by when since and then also")
 _SUBJECT_FOLLOWERS = wordset("in on at during after before from who while when according")
 _CAPS_STOP = wordset(
     """
@@ -443,8 +445,10 @@ class Speakers:
             found = self._after(verb, nominal=True, strict=False)  # '"...," said Jane Smith'
             if found is not None:
                 return found
-        elif prev == ",":
-            found = self._after(verb, nominal=False, strict=True)  # "..., said Jane Smith."
+        elif prev == "," and tokens[verb].norm not in _TOLD:
+            # "..., said Jane Smith."; but in "Smith, the insurer, told France Info" the name
+            # after the verb is the one spoken to
+            found = self._after(verb, nominal=False, strict=True)
             if found is not None:
                 return found
         return self._before(verb)
@@ -463,9 +467,12 @@ class Speakers:
         if norm in ("him", "her") and tokens[verb].norm == "according":
             return self._pronoun(j, "person")
         k = j
+        described = False  # passed lower-case words: "said ex-NYPD crime detective Joe Coffey"
         while k < j + 6 and self._same_sentence(verb, k):
             mention = self.by_start.get(tokens[k].start)
             if mention is not None:
+                if described and mention.kind != "person":
+                    break
                 return self._named_after(verb, k, mention, strict)
             if tokens[k].norm == "," and k > j and self._same_sentence(verb, k + 1):
                 # "said Biancardi's attorney, James Zeszutek": the name in the apposition
@@ -477,7 +484,9 @@ class Speakers:
             titled = tokens[k].norm.rstrip(".") in _PERSON_NOUNS or tokens[k].norm == "."
             aged = tokens[k].norm.isdigit() or tokens[k].norm == "-" or _AGE.fullmatch(word)
             if not (titled or aged or is_capitalised(word) or tokens[k].norm.endswith("'s")):
-                break
+                if not self._describes(k):
+                    break
+                described = True
             k += 1
         word = self._word(j)
         if is_capitalised(word) and word.isalpha() and norm not in _CAPS_STOP:
@@ -506,6 +515,18 @@ class Speakers:
             if k > j + 1 and self._ends_subject(verb, k):
                 return self._noun_phrase(j, k - 1, norm)
         return None
+
+    def _describes(self, k: int) -> bool:
+        """A lower-case word that can sit in a role before a name ("organized", "crime",
+        "ex-NYPD"): a plain word, not a function word or one that starts a new phrase."""
+        norm = self.tokens[k].norm
+        return (
+            norm.replace("-", "").isalpha()
+            and norm not in _FUNCTION_WORDS
+            and norm not in _SUBJECT_FOLLOWERS
+            and norm not in _DETERMINERS
+            and norm not in SPEECH_VERBS
+        )
 
     def _ends_subject(self, verb: int, k: int) -> bool:
         """The token at k may follow a subject: punctuation, sentence end or a preposition."""
@@ -568,6 +589,8 @@ class Speakers:
             if earlier:
                 return self._subject(earlier[-1])  # "X emailed Y to say ..."
             return self._first_in_clause(clause, verb)
+        if tokens[verb].norm.endswith("ing") and norm in _PARTICIPLE_LINKS:
+            return self._first_in_clause(clause, verb)  # "X ate breakfast before saying ..."
         if norm == ",":
             if tokens[verb].norm.endswith("ing"):
                 return self._first_in_clause(clause, verb)  # "X condemned it, saying ..."

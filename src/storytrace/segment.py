@@ -196,7 +196,27 @@ def _paragraph_sentences(chunk: str) -> tuple[tuple[int, int], ...]:
             break
         spans.append((found, found + len(stripped)))
         cursor = found + len(stripped)
-    return tuple(spans)
+    return _join_lower_case_starts(chunk, spans)
+
+
+def _join_lower_case_starts(
+    chunk: str, spans: list[tuple[int, int]]
+) -> tuple[tuple[int, int], ...]:
+    """Undo pysbd's cuts after an abbreviation it does not know ("Mohave County, Az. said
+    in a release ..."): an English sentence does not start with a lower-case word, so a piece
+    that does, separated from the previous one by spaces only, continues it."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if (
+            joined
+            and chunk[start].islower()
+            and chunk[joined[-1][1] - 1] == "."
+            and chunk[joined[-1][1] : start].strip(" ") == ""
+        ):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return tuple(joined)
 
 
 def segment(article: Article) -> Segmentation:

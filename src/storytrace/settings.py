@@ -23,8 +23,8 @@ from .reuse import ReuseSettings
 # Versioned algorithm names stored with every run, so results can be traced to the code.
 ALGORITHMS: dict[str, str] = {
     "clean": "clean.lines.v1",
-    "segment": "segment.pysbd.v1",
-    "facts": "facts.rules.v1",
+    "segment": "segment.pysbd.v2",
+    "facts": "facts.rules.v2",
     "reuse": "reuse.winnow.v2",
     "cluster": "cluster.single_pass.v3",
     "compare": "compare.slots.v1",
