@@ -105,3 +105,18 @@ def test_matching_rules(bench_quotes: ModuleType) -> None:
     assert bench_quotes.speaker_correct(text, "", unnamed)
     assert bench_quotes.speaker_correct(text, "Police", unnamed)
     assert not bench_quotes.speaker_correct(text, "Jane Doe", unnamed)
+
+
+@needs_data
+def test_holdout_labels_are_valid_and_follow_the_selection_rule(
+    articles: dict[str, dict[str, Any]], labels: list[dict[str, Any]]
+) -> None:
+    holdout_module = load_bench_module("quotes_holdout.py", "bench_quotes_holdout")
+    with holdout_module.HOLDOUT.open(encoding="utf-8") as lines:
+        holdout = [json.loads(line) for line in lines if line.strip()]
+    ids = [r["article_id"] for r in holdout]
+    assert ids == holdout_module.select_holdout(list(articles.values()))
+    assert not set(ids) & {r["article_id"] for r in labels}  # never a tuning article
+    assert {r["split"] for r in holdout} == {"holdout"}
+    texts = {i: articles[i]["text"] for i in ids}
+    assert holdout_module.validate(holdout, texts) == []
