@@ -130,6 +130,8 @@ _MEDIA = re.compile(
 _MEDIA_NOUNS = wordset("newspaper paper magazine station channel network broadcaster website site")
 _AGE = re.compile(r"(?:\d+-)?year-old")  # "the 42-year-old said": a person
 LOOKBACK_SENTENCES = 3
+# The kind of a speaker known only by one capitalised word: a person or an organisation.
+_EITHER = "either"
 _MAX_NP = 7
 
 
@@ -359,7 +361,7 @@ class Speakers:
                 e
                 for e in self.entities.get(s, ())
                 if e.start < position
-                and e.kind == kind
+                and e.kind in (kind, _EITHER)
                 and (not gender or self.gender.get(e.name, gender) == gender)
                 and not self._addressee(e)
                 and (media or not _MEDIA.search(e.name))
@@ -501,7 +503,7 @@ class Speakers:
                 return None
             if any(not n for n in names):
                 return _Subject("", tokens[j].start, tokens[end - 1].end, None)
-            register = "person" if len(names) == 1 else None
+            register = self._lone_kind(tokens[j].norm) if len(names) == 1 else None
             return _Subject(" and ".join(names), tokens[j].start, tokens[end - 1].end, register)
         if nominal and norm in ("the", "a", "an"):
             k = j + 1
@@ -671,10 +673,16 @@ class Speakers:
                 return _Subject(f"{joint[0]} and {name}", joint[1], tokens[i].end, None)
             if not name:
                 return _Subject("", tokens[i].start, tokens[i].end, None)
-            return _Subject(name, tokens[i].start, tokens[i].end, "person")
+            return _Subject(name, tokens[i].start, tokens[i].end, self._lone_kind(norm))
         if norm.replace("-", "").isalnum() and not is_capitalised(word):
             return self._noun_phrase_ending(i, clause)
         return self._first_in_clause(clause, verb)
+
+    def _lone_kind(self, norm: str) -> str:
+        """What a lone capitalised speaker is: a person when it is the surname of someone the
+        article names in full ("Hurd said"), else either a person or an organisation
+        ("Microsoft claims", "TSMC said"), so that a later "he" or "the company" can find it."""
+        return "person" if norm in self.full_names else _EITHER
 
     def _joint_before(self, first: int, clause: int) -> tuple[str, int] | None:
         """ "Zadan and Meron said": the name before "and", with its start offset."""
