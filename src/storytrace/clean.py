@@ -17,11 +17,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from charset_normalizer import from_bytes
-
 from .clean_html import clean_html
 from .clean_repeats import LineCounts, mark_repeated
 from .clean_text import clean_text
+from .ingest.decode import UndecodableError, declared_encoding, decode_text
 from .model import Article
 
 logger = logging.getLogger(__name__)
@@ -64,13 +63,11 @@ class CleanSettings:
 
 
 def decode(raw: bytes) -> str:
-    """Raw bytes as text: UTF-8 when it is, else the charset charset_normalizer finds best."""
+    """Raw bytes as text, decoded as the readers decode them (``ingest.decode``): UTF-8 when it
+    is, a BOM, else charset-normalizer weighed against the page's declared charset."""
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        best = from_bytes(raw).best()
-        if best is not None:
-            return str(best)
+        return decode_text(raw, declared_encoding(raw))
+    except UndecodableError:
         logger.debug("no charset found, decoding as UTF-8 with replacement")
         return raw.decode("utf-8", errors="replace")
 

@@ -89,7 +89,7 @@ def ingest(
         report.errors.append(str(error))
 
     batch: list[Article] = []
-    for article in read_paths(paths, on_error):
+    for article in read_paths(paths, on_error, settings.ingest):
         batch.append(article)
         report.read += 1
         if len(batch) >= settings.pipeline.batch_size:

@@ -18,6 +18,7 @@ from .cluster import ClusterSettings
 from .compare import CompareSettings
 from .errors import StorytraceError
 from .facts import FactsSettings
+from .ingest.limits import IngestSettings
 from .reuse import ReuseSettings
 
 # Versioned algorithm names stored with every run, so results can be traced to the code.
@@ -41,6 +42,8 @@ class PipelineSettings:
 @dataclass(frozen=True, slots=True)
 class Settings:
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
+    # Limits on input (file, gzip, line, WARC record, HTML depth): storytrace.ingest.limits.
+    ingest: IngestSettings = field(default_factory=IngestSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     facts: FactsSettings = field(default_factory=FactsSettings)
     reuse: ReuseSettings = field(default_factory=ReuseSettings)
@@ -69,5 +72,8 @@ def load_settings(path: Path | None) -> Settings:
         unknown = sorted(set(values) - known)
         if unknown:
             raise StorytraceError(f"{path}: unknown key(s) in [{name}]: {', '.join(unknown)}")
-        sections[name] = dataclasses.replace(section, **values)
+        try:
+            sections[name] = dataclasses.replace(section, **values)
+        except (TypeError, ValueError) as exc:  # a section that checks its values said no
+            raise StorytraceError(f"{path}: [{name}]: {exc}") from exc
     return dataclasses.replace(defaults, **sections)

@@ -112,8 +112,15 @@ def test_blank_lines_and_bom_are_skipped() -> None:
     assert [i.origin for i in items] == ["dump.jsonl#L1", "dump.jsonl#L4"]
 
 
-def test_invalid_utf8_line() -> None:
-    [error] = list(read_jsonl([b'{"text": "caf\xe9"}\n'], _ctx()))
+def test_legacy_encoded_line_is_decoded() -> None:
+    # JSON written through a cp1252 file handle (Python's open() on Windows) is read, not lost.
+    [article] = list(read_jsonl([b'{"text": "caf\xe9"}\n'], _ctx()))
+    assert isinstance(article, Article)
+    assert article.raw == "café".encode()
+
+
+def test_undecodable_line_is_an_error() -> None:
+    [error] = list(read_jsonl([b'{"text": "a\x00\xff\xfe\x81"}\n'], _ctx()))
     assert isinstance(error, InputError)
     assert error.cause.startswith("invalid UTF-8")
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storytrace.errors import InputError
-from storytrace.ingest import read_paths
+from storytrace.ingest import IngestSettings, read_paths
 from storytrace.model import Article
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "ingest"
@@ -186,14 +186,14 @@ def test_an_exception_from_on_error_propagates(tmp_path: Path) -> None:
         list(read_paths([tmp_path], strict))
 
 
-def test_too_large_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import storytrace.ingest as ingest
-
-    monkeypatch.setattr(ingest, "MAX_DOCUMENT_BYTES", 100)
+def test_too_large_document(tmp_path: Path) -> None:
     _write(tmp_path / "big.txt", b"word " * 100)
-    articles, errors = _read(tmp_path)
-    assert articles == []
-    assert [e.cause for e in errors] == ["larger than 100 bytes, too large for one document"]
+    errors: list[InputError] = []
+    limits = IngestSettings(max_document_bytes=100)
+    assert list(read_paths([tmp_path], errors.append, limits)) == []
+    assert [e.cause for e in errors] == [
+        "document is over the limit ingest.max_document_bytes = 100 bytes"
+    ]
 
 
 @settings(

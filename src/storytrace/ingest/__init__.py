@@ -17,6 +17,10 @@ JSONL   :func:`.jsonl.read_jsonl`, one per line    ``<path>#L<line number>``
 In a folder, hidden files and a corpus's companions (README, LICENSE, scripts) are passed over;
 a path given explicitly is always read.
 
+Every file, line, record and page is held to the limits of :class:`.limits.IngestSettings`
+(``Settings.ingest``): a file too large, a gzip bomb, a runaway line, an oversized WARC record or
+a page nested past what the parser keeps is refused with an error naming the limit.
+
 Bad input never stops a run: every problem (a missing path, an empty or binary file, a
 truncated gzip stream, a malformed feed, a bad JSONL line, a damaged WARC record) goes to the
 caller's ``on_error`` as one :class:`~storytrace.errors.InputError` and reading goes on.
@@ -41,18 +45,16 @@ from ..model import Article
 from .feeds import read_feed
 from .html import read_html
 from .jsonl import read_jsonl
+from .limits import CappedReader, IngestSettings, over_limit, size_text
 from .sniff import SNIFF_BYTES, sniff_format
 from .source import FileContext, content_id, one_line
 from .text import read_text
 from .warc import read_warc
 
-__all__ = ["MAX_DOCUMENT_BYTES", "content_id", "read_paths"]
+__all__ = ["IngestSettings", "content_id", "read_paths"]
 
 logger = logging.getLogger(__name__)
 
-# A text, HTML or feed file is read whole; past this size it is not one article but a mistake
-# (a log, a dump), and reading it would only exhaust memory. JSONL and WARC stream instead.
-MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 _MAX_GZIP_LAYERS = 2
 
 # Inside a folder, files that travel with a corpus but are not articles (its README, the script
@@ -66,11 +68,17 @@ Item = Article | InputError
 
 
 def read_paths(
-    paths: Iterable[str | Path], on_error: Callable[[InputError], None]
+    paths: Iterable[str | Path],
+    on_error: Callable[[InputError], None],
+    limits: IngestSettings | None = None,
 ) -> Iterator[Article]:
-    """Articles from every path (recursing into folders); bad input goes to ``on_error``."""
+    """Articles from every path (recursing into folders); bad input goes to ``on_error``.
+
+    ``limits`` bound what each file may cost (the defaults of :class:`IngestSettings` if None).
+    """
+    limits = limits or IngestSettings()
     for given in paths:
-        for item in _read_path(Path(given)):
+        for item in _read_path(Path(given), limits):
             if isinstance(item, InputError):
                 logger.debug("skipped %s", item)
                 on_error(item)
@@ -78,7 +86,7 @@ def read_paths(
                 yield item
 
 
-def _read_path(path: Path) -> Iterator[Item]:
+def _read_path(path: Path, limits: IngestSettings) -> Iterator[Item]:
     """Items from one path the user gave: a file, or a folder read recursively."""
     origin = str(path)
     try:
@@ -90,12 +98,14 @@ def _read_path(path: Path) -> Iterator[Item]:
         yield InputError(origin, one_line(exc.strerror or exc))
         return
     if stat.S_ISDIR(info.st_mode):
-        yield from _walk(path, origin, set())
+        yield from _walk(path, origin, set(), limits)
     else:
-        yield from _read_file(path, origin, info.st_mode)
+        yield from _read_file(path, origin, info, limits)
 
 
-def _walk(folder: Path, origin: str, seen: set[tuple[int, int]]) -> Iterator[Item]:
+def _walk(
+    folder: Path, origin: str, seen: set[tuple[int, int]], limits: IngestSettings
+) -> Iterator[Item]:
     """Items from every file under ``folder``, entries in name order, hidden ones skipped.
 
     ``seen`` holds the (device, inode) of folders on the current walk, so a symlink loop is
@@ -119,14 +129,14 @@ def _walk(folder: Path, origin: str, seen: set[tuple[int, int]]) -> Iterator[Ite
         child = Path(entry.path)
         child_origin = os.path.join(origin, entry.name)
         try:
-            mode = child.stat().st_mode
+            info = child.stat()
         except OSError as exc:
             yield InputError(child_origin, one_line(exc.strerror or exc))
             continue
-        if stat.S_ISDIR(mode):
-            yield from _walk(child, child_origin, seen)
+        if stat.S_ISDIR(info.st_mode):
+            yield from _walk(child, child_origin, seen, limits)
         else:
-            yield from _read_file(child, child_origin, mode)
+            yield from _read_file(child, child_origin, info, limits)
 
 
 def _skipped_in_folder(name: str) -> bool:
@@ -137,15 +147,21 @@ def _skipped_in_folder(name: str) -> bool:
     return Path(lowered).suffix in _SKIPPED_SUFFIXES
 
 
-def _read_file(path: Path, origin: str, mode: int) -> Iterator[Item]:
+def _read_file(
+    path: Path, origin: str, info: os.stat_result, limits: IngestSettings
+) -> Iterator[Item]:
     """Items from one file; any failure to read it becomes one InputError naming it."""
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(info.st_mode):
         yield InputError(origin, "not a regular file")
+        return
+    if info.st_size > limits.max_file_bytes:
+        what = f"file of {size_text(info.st_size)} is"
+        yield over_limit(origin, what, "max_file_bytes", limits.max_file_bytes)
         return
     ctx = FileContext.for_path(origin, path)
     try:
         with path.open("rb") as raw:
-            yield from _read_stream(raw, ctx)
+            yield from _read_stream(raw, ctx, limits)
     except InputError as exc:
         yield exc
     except EOFError:
@@ -159,8 +175,15 @@ def _read_file(path: Path, origin: str, mode: int) -> Iterator[Item]:
         yield InputError(origin, f"unreadable: {type(exc).__name__}: {one_line(exc)}")
 
 
-def _read_stream(raw: io.BufferedIOBase, ctx: FileContext) -> Iterator[Item]:
-    """Sniff ``raw`` (through up to two gzip layers) and hand it to the matching reader."""
+def _read_stream(
+    raw: io.BufferedIOBase, ctx: FileContext, limits: IngestSettings
+) -> Iterator[Item]:
+    """Sniff ``raw`` (through up to two gzip layers) and hand it to the matching reader.
+
+    Every gzip layer is inflated as a stream through a :class:`CappedReader`, so a gzip bomb
+    stops at ``max_decompressed_bytes`` (WARC files gzipped per record are inflated by warcio,
+    which the WARC reader caps the same way).
+    """
     stream: io.BufferedIOBase = raw
     layers = 0
     while True:
@@ -171,7 +194,14 @@ def _read_stream(raw: io.BufferedIOBase, ctx: FileContext) -> Iterator[Item]:
             break
         if layers == _MAX_GZIP_LAYERS:
             raise InputError(ctx.origin, f"more than {_MAX_GZIP_LAYERS} nested gzip layers")
-        stream = gzip.GzipFile(fileobj=stream, mode="rb")
+        bomb = over_limit(
+            ctx.origin,
+            "gzip data inflates",
+            "max_decompressed_bytes",
+            limits.max_decompressed_bytes,
+        )
+        inflated = gzip.GzipFile(fileobj=stream, mode="rb")
+        stream = io.BufferedReader(CappedReader(inflated, limits.max_decompressed_bytes, bomb))
         layers += 1
     logger.debug("%s: sniffed as %s (gzip layers: %d)", ctx.origin, form, layers)
     if form == "empty":
@@ -183,20 +213,21 @@ def _read_stream(raw: io.BufferedIOBase, ctx: FileContext) -> Iterator[Item]:
             # warcio decompresses per record itself; giving it the file on disk keeps record
             # offsets those of the file, usable for random access and CDX lookups.
             raw.seek(0)
-            yield from read_warc(raw, ctx, gzipped=layers == 1, arc=form == "arc")
+            yield from read_warc(raw, ctx, gzipped=layers == 1, arc=form == "arc", limits=limits)
         else:
-            yield from read_warc(stream, ctx, gzipped=False, arc=form == "arc")
+            yield from read_warc(stream, ctx, gzipped=False, arc=form == "arc", limits=limits)
     elif form == "jsonl":
-        yield from read_jsonl(stream, ctx)
+        yield from read_jsonl(stream, ctx, limits)
     else:
-        data = stream.read(MAX_DOCUMENT_BYTES + 1)
-        if len(data) > MAX_DOCUMENT_BYTES:
-            raise InputError(
-                ctx.origin, f"larger than {MAX_DOCUMENT_BYTES} bytes, too large for one document"
-            )
+        name = "max_feed_bytes" if form == "feed" else "max_document_bytes"
+        cap: int = getattr(limits, name)
+        data = stream.read(cap + 1)
+        if len(data) > cap:
+            kind = "feed" if form == "feed" else "document"
+            raise over_limit(ctx.origin, f"{kind} is", name, cap)
         if form == "feed":
-            yield from read_feed(data, ctx)
+            yield from read_feed(data, ctx, limits)
         elif form == "html":
-            yield read_html(data, ctx)
+            yield read_html(data, ctx, limits)
         else:
-            yield read_text(data, ctx)
+            yield read_text(data, ctx, limits)

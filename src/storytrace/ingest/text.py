@@ -13,6 +13,7 @@ import re
 from ..errors import InputError
 from ..model import Article
 from .decode import UndecodableError, decode_text, is_mostly_printable
+from .limits import IngestSettings, over_limit
 from .source import FileContext, content_id, pick_source
 
 logger = logging.getLogger(__name__)
@@ -51,10 +52,20 @@ def headline_of(text: str) -> str | None:
     return first
 
 
-def read_text(data: bytes, ctx: FileContext) -> Article:
-    """One ``text`` Article from a file's bytes; raise InputError for empty or binary files."""
+def read_text(data: bytes, ctx: FileContext, limits: IngestSettings | None = None) -> Article:
+    """One ``text`` Article from a file's bytes; raise InputError for empty or binary files.
+
+    A line longer than ``limits.max_line_bytes`` refuses the file: it is a dump, not prose, and
+    every later stage works line by line.
+    """
     if not data:
         raise InputError(ctx.origin, "empty file")
+    limits = limits or IngestSettings()
+    if len(data) > limits.max_line_bytes:
+        longest = max(map(len, data.splitlines()), default=0)
+        if longest > limits.max_line_bytes:
+            cap = limits.max_line_bytes
+            raise over_limit(ctx.origin, "a line is", "max_line_bytes", cap)
     try:
         text = decode_text(data)
     except UndecodableError as exc:

@@ -10,6 +10,11 @@ the file is decompressed once more to tell a clean end from a truncated one. Eac
 held back until the next record starts, so a record cut short by the truncation is dropped and
 the file reported, rather than read as a shorter page.
 
+Limits (``IngestSettings``): the bytes warcio inflates from the whole file are counted as they
+come out and stop at ``max_decompressed_bytes`` (a gzip bomb ends the file with an error naming
+the limit); a header line stops at ``max_line_bytes``; an HTML response whose record declares,
+or whose payload holds, more than ``max_record_bytes`` is refused and the next record read.
+
 Dates: the page's own publication date when it states one, else unknown. The WARC-Date is
 capture time, only the latest the page can have been published; taking it as the publication
 date would let a late capture "publish" a copy before its original, so it is never used as one.
@@ -24,11 +29,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.recordloader import ArchiveLoadFailed
 
 from ..errors import InputError
 from ..model import Article
 from .html import page_metadata
+from .limits import IngestSettings, LimitExceeded, limit_cause, over_limit, size_text
 from .source import (
     FileContext,
     clean_field,
@@ -39,13 +46,58 @@ from .source import (
 
 logger = logging.getLogger(__name__)
 
-MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xhtml"})
 _CHUNK_BYTES = 1024 * 1024
 
 
+class _CappedReader(DecompressingBufferedReader):  # type: ignore[misc]  # warcio is untyped
+    """warcio's reader, counting the bytes it inflates and bounding the lines it reads.
+
+    warcio inflates gzip members itself, a buffer at a time; counting them here is the only
+    way to stop a bomb inside a per-record gzipped WARC before it has all been inflated. Its
+    ``readline`` has no bound of its own, so a header "line" of gigabytes would be held whole.
+    """
+
+    def __init__(self, stream: Any, limits: IngestSettings, origin: str, **kwargs: Any) -> None:
+        super().__init__(stream, **kwargs)
+        self._limits = limits
+        self._origin = origin
+        self._inflated = 0
+
+    def _decompress(self, data: bytes) -> bytes:
+        out: bytes = super()._decompress(data)
+        if self.decompressor is not None:
+            self._inflated += len(out)
+            if self._inflated > self._limits.max_decompressed_bytes:
+                cap = self._limits.max_decompressed_bytes
+                raise over_limit(self._origin, "gzip data inflates", "max_decompressed_bytes", cap)
+        return out
+
+    def readline(self, length: int | None = None) -> bytes:
+        cap = self._limits.max_line_bytes
+        line: bytes = super().readline(cap + 1 if length is None else min(length, cap + 1))
+        if len(line) > cap:
+            raise over_limit(self._origin, "a WARC header line is", "max_line_bytes", cap)
+        return line
+
+
+def _archive_iterator(
+    stream: io.BufferedIOBase, ctx: FileContext, limits: IngestSettings
+) -> ArchiveIterator:
+    """warcio's iterator over ``stream``, reading through :class:`_CappedReader`."""
+    iterator = ArchiveIterator(stream, arc2warc=True)
+    # Nothing has been read yet: the reader can still be swapped for the capped one.
+    iterator.reader = _CappedReader(iterator.fh, limits, ctx.origin)
+    return iterator
+
+
 def read_warc(
-    stream: io.BufferedIOBase, ctx: FileContext, *, gzipped: bool, arc: bool = False
+    stream: io.BufferedIOBase,
+    ctx: FileContext,
+    *,
+    gzipped: bool,
+    arc: bool = False,
+    limits: IngestSettings | None = None,
 ) -> Iterator[Article | InputError]:
     """Articles from the HTML responses in a WARC or ARC ``stream`` read from its start.
 
@@ -54,7 +106,8 @@ def read_warc(
     own (warcio makes up a random one, which would change on every read). Bad records are
     InputError items and reading goes on.
     """
-    iterator = ArchiveIterator(stream, arc2warc=True)
+    limits = limits or IngestSettings()
+    iterator = _archive_iterator(stream, ctx, limits)
     pending: Article | None = None
     last_offset = 0
     failure: Exception | None = None
@@ -68,7 +121,9 @@ def read_warc(
             payload: bytes | None = None
             problem: Exception | None = None
             try:
-                payload = _html_payload(record)
+                payload = _html_payload(record, limits)
+            except InputError:
+                raise  # a limit on the whole file: the archive ends here
             except Exception as exc:  # a damaged record must not stop the archive
                 problem = exc
             last_offset = int(iterator.get_record_offset())
@@ -77,14 +132,21 @@ def read_warc(
                 if problem is not None:
                     raise problem
                 if payload is not None:
-                    pending = _article(record, payload, origin, ctx, arc=arc)
+                    pending = _article(record, payload, origin, ctx, arc=arc, limits=limits)
             except Exception as exc:  # one pathological page must not stop the archive
                 logger.debug("%s: record failed", origin, exc_info=True)
                 yield InputError(origin, one_line(exc))
+    except InputError as exc:  # a limit on the whole file was hit
+        if pending is not None:
+            yield pending
+        yield exc
+        return
     except Exception as exc:  # warcio raises assorted errors on damaged archives
         logger.debug("%s: archive iteration stopped", ctx.origin, exc_info=True)
         failure = exc
-    last_complete, all_complete = _gzip_tail(stream, last_offset) if gzipped else (True, True)
+    last_complete, all_complete = (True, True)
+    if gzipped:
+        last_complete, all_complete = _gzip_tail(stream, last_offset, limits.max_decompressed_bytes)
     if pending is not None:
         if last_complete:
             yield pending
@@ -109,8 +171,11 @@ def _describe_failure(failure: Exception, last_offset: int) -> str:
     )
 
 
-def _html_payload(record: Any) -> bytes | None:
-    """The HTTP payload of an HTML 200 response, or None for any other record (skipped)."""
+def _html_payload(record: Any, limits: IngestSettings) -> bytes | None:
+    """The HTTP payload of an HTML 200 response, or None for any other record (skipped).
+
+    Raises LimitExceeded when the record is larger than ``limits.max_record_bytes``.
+    """
     if record.rec_type != "response" or record.http_headers is None:
         return None
     http = record.http_headers
@@ -119,19 +184,42 @@ def _html_payload(record: Any) -> bytes | None:
     content_type = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
     if content_type not in _HTML_TYPES:
         return None
-    payload: bytes = record.content_stream().read(MAX_PAYLOAD_BYTES + 1)
-    if len(payload) > MAX_PAYLOAD_BYTES:
-        raise ValueError(f"HTML payload larger than {MAX_PAYLOAD_BYTES} bytes")
+    cap = limits.max_record_bytes
+    declared = _declared_length(record)
+    if declared is not None and declared > cap:
+        raise LimitExceeded(
+            limit_cause(f"WARC record of {size_text(declared)} is", "max_record_bytes", cap)
+        )
+    payload: bytes = record.content_stream().read(cap + 1)
+    if len(payload) > cap:
+        raise LimitExceeded(limit_cause("HTML payload is", "max_record_bytes", cap))
     if not payload.strip():
         raise ValueError("empty HTML payload")
     return payload
 
 
-def _article(record: Any, payload: bytes, origin: str, ctx: FileContext, *, arc: bool) -> Article:
+def _declared_length(record: Any) -> int | None:
+    """The record's Content-Length header as an int, or None when absent or not a number."""
+    value = record.rec_headers.get_header("Content-Length")
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _article(
+    record: Any,
+    payload: bytes,
+    origin: str,
+    ctx: FileContext,
+    *,
+    arc: bool,
+    limits: IngestSettings,
+) -> Article:
     """The Article for an HTML response record whose payload has been read."""
     headers = record.rec_headers
     url = clean_field(headers.get_header("WARC-Target-URI"))
-    meta = page_metadata(payload, default_url=url)
+    meta = page_metadata(payload, default_url=url, limits=limits)
     published = meta.published
     source = pick_source(None, url, meta.sitename, ctx.folder)
     return Article(
@@ -148,12 +236,14 @@ def _article(record: Any, payload: bytes, origin: str, ctx: FileContext, *, arc:
     )
 
 
-def _gzip_tail(stream: io.BufferedIOBase, offset: int) -> tuple[bool, bool]:
+def _gzip_tail(stream: io.BufferedIOBase, offset: int, max_bytes: int) -> tuple[bool, bool]:
     """Whether the gzip member at ``offset`` ends, and whether every member after it does.
 
     ``offset`` is the start of the last record warcio read, a gzip member boundary in a
     per-record gzipped WARC (or 0 for a file gzipped whole, which is then checked whole).
-    Output is decompressed in bounded pieces and thrown away: only the framing matters.
+    Output is decompressed in bounded pieces and thrown away: only the framing matters. Past
+    ``max_bytes`` of output (warcio read that far already, so it was under the limit) the
+    rest is assumed complete rather than inflated again.
     """
     try:
         stream.seek(offset)
@@ -163,15 +253,18 @@ def _gzip_tail(stream: io.BufferedIOBase, offset: int) -> tuple[bool, bool]:
     decompressor = zlib.decompressobj(wbits=31)
     members_ended = 0
     fed = False
+    inflated = 0
     while chunk := stream.read(_CHUNK_BYTES):
         data = chunk
         while data:
             if decompressor.eof:
                 decompressor = zlib.decompressobj(wbits=31)
             try:
-                decompressor.decompress(data, _CHUNK_BYTES)
+                inflated += len(decompressor.decompress(data, _CHUNK_BYTES))
             except zlib.error:
                 return members_ended > 0, False
+            if inflated > max_bytes:
+                return True, True
             fed = True
             if decompressor.eof:
                 members_ended += 1
