@@ -17,7 +17,7 @@ from .conftest import REPO, SEEDS
 
 runner = CliRunner()
 COMMANDS = ["analyze", "export", "ingest", "report", "reuse", "run", "show", "stories"]
-COMMANDS += ["serve", "fetch", "watch", "feeds"]
+COMMANDS += ["serve", "fetch", "watch", "feeds", "backup"]
 
 
 def _invoke(*args: str) -> tuple[int, str, str]:
@@ -55,6 +55,13 @@ def test_run_show_export_report_on_the_seeds(tmp_path: Path) -> None:
     assert code == 0, err
     assert "Reuse family" in out
     assert "DISAGREE" in out
+    findings = len(doc["findings"])
+    code, out, err = _invoke("show", story_id[:6], "--db", db, "--limit", "1")
+    assert code == 0, err
+    assert "DISAGREE" in out  # disagreements come first, so the one shown is one
+    assert f"{findings - 1} more findings not shown" in out
+    code, out, _ = _invoke("show", story_id[:6], "--db", db, "--limit", "0")
+    assert "more findings not shown" not in out
     for fmt in ("csv", "parquet"):
         code, _, err = _invoke("export", "--db", db, "--format", fmt, "--out", str(tmp_path / fmt))
         assert code == 0, err

@@ -310,6 +310,10 @@ def _outlet_summary(outlets: tuple[str, ...], shown: int = 3) -> str:
 def show(
     story_id: Annotated[str, typer.Argument(help="A story id or a unique prefix of one.")],
     db: DbOption = Path("storytrace.db"),
+    limit: Annotated[
+        int,
+        typer.Option(min=0, help="Reuse families and findings shown at most (0: all)."),
+    ] = 20,
     debug: DebugOption = False,
 ) -> None:
     """Show one story: its articles, copied passages side by side, findings with evidence.
@@ -323,7 +327,7 @@ def show(
         if len(matches) != 1:
             cause = "no story has this id" if not matches else f"{len(matches)} stories match"
             raise _fail(StorytraceError(f"{story_id}: {cause}"), debug)
-        print_story(corpus.store, matches[0], _console())
+        print_story(corpus.store, matches[0], _console(), limit or None)
 
 
 @app.command()
@@ -369,6 +373,31 @@ def export(
     with _corpus(db, None, debug, must_exist=True) as corpus:
         written = corpus.export(fmt, out)  # type: ignore[arg-type]
     _console().print(f"wrote {len(written)} file(s) to {out}", markup=False)
+
+
+@app.command()
+def backup(
+    out: Annotated[Path, typer.Argument(help="File to write the copy to.")],
+    db: DbOption = Path("storytrace.db"),
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Copy the store with SQLite's online backup: safe while ingest or analyze writes to it.
+
+    The copy is one consistent snapshot, checked with PRAGMA integrity_check.
+    Example: [bold]storytrace backup news-backup.db --db news.db[/bold]
+    """
+    from .backup import backup as backup_store
+
+    try:
+        done = backup_store(db, out, replace=force)
+    except StorytraceError as exc:
+        raise _fail(exc, debug) from exc
+    _console().print(
+        f"backed up {db} to {done.out}: {done.pages} pages, {done.size_bytes} bytes, "
+        f"{done.seconds:.1f} s, integrity ok",
+        markup=False,
+    )
 
 
 @app.command()

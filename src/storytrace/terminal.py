@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import regex
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -16,15 +17,24 @@ from .reuse_graph import article_reuse, reused_share
 from .store import Store
 from .views import display_value, story_detail
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# What a terminal acts on instead of showing: C0/C1 controls (ESC starts every CSI, OSC 8
+# hyperlink and title sequence; BEL, CR, backspace), format characters (bidi overrides and
+# isolates, zero-width ones, BOM, invisible Unicode tags) and lone surrogates. Tab and line feed
+# are layout. By Unicode category, so a character added to a category later is covered too.
+_CONTROL = regex.compile(r"(?![\t\n])[\p{Cc}\p{Cf}\p{Cs}]")
+# Line and paragraph separators break a line in some terminals and not others: one space.
+_SEPARATORS = {0x2028: " ", 0x2029: " "}
 _SPACES = re.compile(r"\s+")
 DIFF_STYLE = "bold reverse"
 _KIND_STYLE = {"disagree": "bold red", "variant": "yellow", "agree": "green"}
 
 
 def strip_controls(text: str | None) -> str:
-    """Drop control characters (terminal escapes, bidi overrides) from untrusted text."""
-    return _CONTROL.sub("", text or "")
+    """Drop control characters (terminal escapes, bidi overrides) from untrusted text.
+
+    What remains is printed as it is: with escapes gone, no sequence can be rebuilt from it.
+    """
+    return _CONTROL.sub("", (text or "").translate(_SEPARATORS))
 
 
 def safe(text: str | None) -> Text:
@@ -32,7 +42,13 @@ def safe(text: str | None) -> Text:
     return Text(strip_controls(text))
 
 
-def print_story(store: Store, story_id: str, console: Console) -> None:
+def print_story(store: Store, story_id: str, console: Console, limit: int | None = 20) -> None:
+    """A story in the terminal: header, articles, then at most ``limit`` reuse families and
+    ``limit`` findings (disagreements come first), with a line saying how many more there are.
+
+    A large story can hold thousands of findings; printed whole they bury the few that matter
+    under screens of agreements. ``limit=None`` prints everything.
+    """
     detail = story_detail(store, story_id)
     if detail is None:
         console.print(f"no story {story_id}", markup=False)
@@ -63,12 +79,14 @@ def print_story(store: Store, story_id: str, console: Console) -> None:
         )
     console.print(articles)
 
-    for family in detail.families:
-        print_family(family, {a.id: a for a in detail.articles}, console)
+    by_id = {a.id: a for a in detail.articles}
+    for family in detail.families[:limit]:
+        print_family(family, by_id, console)
+    _print_more(console, len(detail.families), limit, "reuse families")
 
     if not detail.findings:
         console.print("No findings.", markup=False)
-    for finding in detail.findings:
+    for finding in detail.findings[:limit]:
         title = Text.assemble((finding.kind.upper(), _KIND_STYLE.get(finding.kind, "")), "  ")
         title.append_text(safe(finding.topic))
         title.append(f"  ({finding.independent_sources} independent source(s))")
@@ -87,6 +105,16 @@ def print_story(store: Store, story_id: str, console: Console) -> None:
                 ev.append_text(_evidence_line(text, m.start, m.end))
                 lines.append(ev)
         console.print(Panel(Group(*lines), title=title, title_align="left"))
+    _print_more(console, len(detail.findings), limit, "findings")
+
+
+def _print_more(console: Console, total: int, limit: int | None, what: str) -> None:
+    if limit is not None and total > limit:
+        console.print(
+            f"… {total - limit} more {what} not shown (--limit 0 shows all)",
+            markup=False,
+            style="dim",
+        )
 
 
 def print_family(family: Family, articles: Mapping[str, Article], console: Console) -> None:

@@ -72,13 +72,8 @@ class StoryFilter:
 
 def story_rows(store: Store, filters: StoryFilter = StoryFilter()) -> list[StoryRow]:
     """Stories with their sizes and outlets, filtered and sorted (ties: by id)."""
-    findings = store.findings()
     # Topics in disagreement, as the story page shows them (see merge_disagreements).
-    disagreeing: dict[str, set[str]] = {}
-    for finding in findings:
-        if finding.kind == "disagree":
-            disagreeing.setdefault(finding.story_id, set()).add(finding.topic)
-    disagreements = {story_id: len(topics) for story_id, topics in disagreeing.items()}
+    disagreements = store.disagreement_counts()
     sources = {
         article_id: source or UNKNOWN_OUTLET
         for article_id, source in store.article_sources().items()

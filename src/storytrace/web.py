@@ -15,6 +15,7 @@ reaches HTML only through Jinja2's autoescape.
 
 # No ``from __future__ import annotations`` here: FastAPI reads the endpoints' annotations at
 # run time, and the dependency aliases below are local to ``create_app``.
+import re
 import socket
 import sqlite3
 import threading
@@ -24,10 +25,11 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import BaseModel, BeforeValidator
 
 from . import __version__
 from .errors import StorytraceError
@@ -51,8 +53,43 @@ _SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
+# Bounded, so offset + limit always fits SQLite's 64-bit integers (schemathesis found a 500).
+MAX_OFFSET = 10**12
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="items to return")]
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day_only(value: object) -> object:
+    """Refuse what pydantic would otherwise read as a date: a Unix time such as ``0``."""
+    if isinstance(value, str) and value and not _ISO_DAY.fullmatch(value):
+        raise ValueError("not a date (YYYY-MM-DD)")
+    return value
+
+
+# A date filter: a day, or "" for none (the page's form sends an empty field for "no date").
+# Typed, so a bad date is FastAPI's own 422 and the OpenAPI description says what is accepted.
+Day = Annotated[
+    date | Literal[""] | None,
+    BeforeValidator(_iso_day_only),
+    Query(description="YYYY-MM-DD, or empty for none"),
+]
+
+
+class Problem(BaseModel):
+    """The body of a 400 or 404 answer: what was wrong, in one line."""
+
+    detail: str
+
+
+# The answers besides 200 and FastAPI's 422 that an endpoint gives, for the OpenAPI description
+# (schemathesis checks that every status an endpoint answers with is described).
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "no such item"}
+}
+_BAD_QUERY: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "not a valid full-text (FTS5) search"}
+}
 
 
 def _page(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
@@ -72,7 +109,8 @@ def create_app(db: str | Path) -> FastAPI:
     )
 
     def store() -> Iterator[Store]:
-        with Store(path, readonly=True) as opened:
+        # One snapshot per request: a page never mixes two commits of a running analyze.
+        with Store(path, readonly=True) as opened, opened.snapshot():
             yield opened
 
     StoreDep = Annotated[Store, Depends(store)]
@@ -92,14 +130,13 @@ def create_app(db: str | Path) -> FastAPI:
     def filters(
         q: str | None = None,
         outlet: str | None = None,
-        since: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
-        until: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+        since: Day = None,
+        until: Day = None,
         min_size: Annotated[int, Query(ge=1)] = 1,
         sort: SortKey = "size",
     ) -> StoryFilter:
-        # Dates arrive as text: the page's form sends an empty field for "no date".
         return StoryFilter(
-            since=_day("since", since), until=_day("until", until), outlet=outlet or None,
+            since=since or None, until=until or None, outlet=outlet or None,
             query=q or None, min_size=min_size, sort=sort,
         )  # fmt: skip
 
@@ -107,7 +144,7 @@ def create_app(db: str | Path) -> FastAPI:
 
     # -- JSON API ---------------------------------------------------------------------------
 
-    @app.get("/api/stories", tags=["stories"])
+    @app.get("/api/stories", tags=["stories"], responses=_BAD_QUERY)
     def api_stories(s: StoreDep, f: FilterDep, offset: Offset = 0, limit: Limit = 50) -> Any:
         """Stories with size, outlets, dates and disagreements; the story list's filters."""
         rows = [
@@ -124,7 +161,7 @@ def create_app(db: str | Path) -> FastAPI:
         ]
         return _page(rows, offset, limit)
 
-    @app.get("/api/stories/{story_id}", tags=["stories"])
+    @app.get("/api/stories/{story_id}", tags=["stories"], responses=_NOT_FOUND)
     def api_story(s: StoreDep, story_id: str) -> Any:
         """One story: its articles (timeline order), key names, findings and reuse families."""
         detail = story_detail(s, story_id)
@@ -162,7 +199,7 @@ def create_app(db: str | Path) -> FastAPI:
         items = [{"id": i, "source": o} for i, o in sources]
         return _page(items, offset, limit)
 
-    @app.get("/api/articles/{article_id}", tags=["articles"])
+    @app.get("/api/articles/{article_id}", tags=["articles"], responses=_NOT_FOUND)
     def api_article(s: StoreDep, article_id: str) -> Any:
         """One article: clean text, removed boilerplate, story, families, reused share."""
         article = s.article(article_id)
@@ -236,7 +273,7 @@ def create_app(db: str | Path) -> FastAPI:
         """The outlet reuse graph: from the outlet that published first to the one reusing."""
         return {"edges": [edge_record(e) for e in _edges(s)]}
 
-    @app.get("/api/search", tags=["articles"])
+    @app.get("/api/search", tags=["articles"], responses=_BAD_QUERY)
     def api_search(
         s: StoreDep, q: Annotated[str, Query(min_length=1)], offset: Offset = 0, limit: Limit = 50
     ) -> Any:
@@ -325,15 +362,6 @@ def serve_in_background(db: str | Path, start_timeout: float = 20.0) -> Iterator
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-def _day(name: str, value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(422, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _edges(store: Store) -> list[Any]:

@@ -6,6 +6,7 @@ stylesheet ships in the package, nothing is loaded from the network.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from importlib import resources
@@ -30,6 +31,11 @@ from ..views import (
 from .graph_svg import outlet_graph_svg
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
+# A name used as it is: lower case (no clash on case-insensitive file systems), no leading dot,
+# short, and not ending like a hashed name (so no plain name can equal another's hashed one).
+_PLAIN_NAME = re.compile(r"(?![.])[a-z0-9_.-]{1,80}")
+_HASHED_TAIL = re.compile(r"-[0-9a-f]{12}$")
+_NAME_CHARS = 60
 
 
 def _environment() -> Environment:
@@ -52,7 +58,18 @@ def _http_url(url: str | None) -> str | None:
 
 
 def page_name(kind: str, identifier: str) -> str:
-    return f"{kind}-{_SAFE_NAME.sub('_', identifier)}.html"
+    """The file name of an item's page, the same in the static report and the web UI.
+
+    Ids are plain and kept as they are (``story-s1e31eddb.html``). Outlet names are free text:
+    ``a/b`` and ``a_b``, ``BBC`` and ``bbc`` would share one cleaned-up name, and a long one
+    would pass the file system's 255-byte limit; so any other name is cleaned, cut and given
+    a hash of the whole name (``outlet-BBC_News-1f2e3d4c5b6a.html``): one page per outlet,
+    inside the report's folder, never overwritten by another.
+    """
+    if _PLAIN_NAME.fullmatch(identifier) and not _HASHED_TAIL.search(identifier):
+        return f"{kind}-{identifier}.html"
+    digest = hashlib.sha256(identifier.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{kind}-{_SAFE_NAME.sub('_', identifier[:_NAME_CHARS])}-{digest}.html"
 
 
 def highlight(
