@@ -10,18 +10,23 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,browser]'
+# The demo needs storytrace alone; the tests also need the dev, browser and spark extras.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,browser,spark]'
+	touch $@ $(VENV)/.installed-run
+
 ## demo: install, run the whole pipeline on examples/, print the stories, write report/
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed-run
 	$(BIN)/storytrace run examples/ --db $(DB)
 	$(BIN)/storytrace report --db $(DB) --out report
 	@echo "open report/index.html in a browser"
 
-## test: install with the dev and browser extras and run the fast test suite (browser tests
-## need Debian's chromium: apt-get install chromium; they are skipped without it)
+## test: install with the dev, browser and spark extras and run the fast test suite (browser
+## tests need Debian's chromium, Spark tests Java 17; each is skipped without it)
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 

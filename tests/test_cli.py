@@ -17,7 +17,7 @@ from .conftest import REPO, SEEDS
 
 runner = CliRunner()
 COMMANDS = ["analyze", "export", "ingest", "report", "reuse", "run", "show", "stories"]
-COMMANDS += ["serve", "fetch", "watch", "feeds", "backup"]
+COMMANDS += ["serve", "fetch", "watch", "feeds", "backup", "import"]
 
 
 def _invoke(*args: str) -> tuple[int, str, str]:

@@ -662,5 +662,38 @@ def feeds(
         )
 
 
+@app.command("import")
+def import_(
+    path: Annotated[
+        Path, typer.Argument(help="JSON export file, or folder of Parquet tables (export/Spark).")
+    ],
+    db: DbOption = Path("storytrace.db"),
+    debug: DebugOption = False,
+) -> None:
+    """Load an export or a Spark run's tables into a new store (for stories, show, serve).
+
+    Example: [bold]storytrace import results/ --db news.db[/bold]
+    """
+    from .importer import import_path
+
+    with _corpus(db, None, debug) as corpus:
+        report = import_path(path, corpus.store)
+    _console().print(
+        f"imported {report.articles} articles, {report.stories} stories, {report.families} "
+        f"families, {report.links} links, {report.findings} findings -> {db}",
+        markup=False,
+    )
+
+
+def _add_spark_app() -> None:
+    """``storytrace spark ...``; the sub-app imports pyspark only when a command runs."""
+    from .spark.cli import spark_app
+
+    app.add_typer(spark_app, name="spark")
+
+
+_add_spark_app()
+
+
 def main() -> None:  # pragma: no cover - entry point for python -m
     app()
