@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +115,44 @@ def test_an_outlets_repeated_lines_are_removed_as_furniture(tmp_path: Path) -> N
         assert FURNITURE not in article.text
         assert ("repeated", FURNITURE) in {(b.reason, b.text) for b in article.removed}
         assert LONG_REPEAT in article.text  # long prose is never counted as furniture
+
+
+def _flood_report(day: str, outlet: str, words: str) -> str:
+    text = (
+        f"The river Aldmere burst its banks at Kettleby on {words}, flooding two hundred homes. "
+        "The Kettleby council opened the Aldmere school hall as a shelter and asked residents "
+        "of the low streets near the Kettleby bridge to leave before the next high tide."
+    )
+    record = {
+        "id": f"{outlet}-{day}",
+        "title": "Aldmere floods Kettleby",
+        "text": text,
+        "source": outlet,
+        "published": f"{day}T09:00:00Z",
+    }
+    return json.dumps(record) + "\n"
+
+
+def test_a_story_idle_longer_than_the_window_takes_no_new_articles(tmp_path: Path) -> None:
+    """Later runs compare new articles with the stories of the open window only (as a
+    streaming StoryIndex does): a report months after a story went quiet starts a new one."""
+    runs = [
+        _flood_report("2024-01-02", "one.example", "Tuesday")
+        + _flood_report("2024-01-03", "two.example", "Tuesday night"),
+        _flood_report("2024-01-20", "three.example", "Tuesday"),  # 17 days on: same story
+        _flood_report("2024-04-01", "four.example", "Tuesday"),  # 72 days on: closed
+    ]
+    with storytrace.open(tmp_path / "w.db") as corpus:
+        for number, lines in enumerate(runs):
+            path = tmp_path / f"run{number}.jsonl"
+            path.write_text(lines, "utf-8")
+            corpus.ingest([path])
+            corpus.analyze()
+        outlets = [
+            {article.source for article in corpus.store.articles(list(story.article_ids))}
+            for story in corpus.stories()
+        ]
+    assert sorted(outlets, key=len) == [
+        {"four.example"},
+        {"one.example", "two.example", "three.example"},
+    ]

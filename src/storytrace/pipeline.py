@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -247,10 +247,20 @@ def _cluster(store: Store, settings: Settings, report: AnalyzeReport, progress: 
     pending = store.article_ids_at_stage(st.STAGE_REUSE)
     if not pending:
         return
-    assigned = store.assignments()
-    articles = {a.id: a for a in store.articles(sorted(set(pending) | set(assigned)))}
-    new = [articles[i] for i in pending]
-    mapping = assign_stories(new, assigned, articles, store.links(), settings.cluster)
+    new = store.articles(pending)
+    assigned = store.open_assignments(
+        _window_start(new, store.latest_story_date(), settings.cluster.window_days),
+        settings.cluster.max_active_articles,
+    )
+    articles = {a.id: a for a in new} | {a.id: a for a in store.articles(sorted(assigned))}
+    links = {
+        (link.a.article_id, link.a.start, link.b.article_id, link.b.start): link
+        for found in store.links_touching(pending).values()
+        for link in found
+    }
+    mapping = assign_stories(
+        new, assigned, articles, [links[k] for k in sorted(links)], settings.cluster
+    )
     members: dict[str, list[str]] = {}
     for article_id, story_id in (assigned | mapping).items():
         members.setdefault(story_id, []).append(article_id)
@@ -263,6 +273,21 @@ def _cluster(store: Store, settings: Settings, report: AnalyzeReport, progress: 
     report.clustered = len(pending)
     report.stories_touched = len(touched)
     progress("cluster", len(pending), len(pending))
+
+
+def _window_start(
+    new: Sequence[Article], clock: datetime | None, window_days: float
+) -> datetime | None:
+    """Stories idle since before this date are closed to the new articles.
+
+    As in a streaming ``StoryIndex``: a story takes new members for ``window_days`` after its
+    latest dated member, counted back from the earliest new article's date (or from the latest
+    stored story date when no new article is dated). None (every story open) when nothing is
+    dated at all.
+    """
+    dates = [a.published for a in new if a.published is not None]
+    start = min(dates) if dates else clock
+    return None if start is None else start - timedelta(days=window_days)
 
 
 def _story(story_id: str, members: Sequence[Article]) -> Story:

@@ -576,6 +576,36 @@ class Store:
         rows = self._db.execute("SELECT article_id, story_id FROM story_articles")
         return {r[0]: r[1] for r in rows}
 
+    def open_assignments(self, since: datetime | None, max_articles: int) -> dict[str, str]:
+        """Article -> story for the stories still open to new articles: active at or after
+        ``since`` (by their latest dated member) or never dated, the most recently created
+        first, up to about ``max_articles`` members; all stories when ``since`` is None.
+
+        The cluster stage compares new articles with these only, so a run over a large store
+        reads the active window, not the whole corpus (``StoryIndex`` keeps the same window).
+        """
+        rows = self._db.execute(
+            "SELECT sa.article_id, sa.story_id FROM story_articles sa"
+            " JOIN stories s ON s.id = sa.story_id"
+            " WHERE ? IS NULL OR s.last_seen IS NULL OR s.last_seen >= ?"
+            " ORDER BY s.rowid DESC, sa.article_id",
+            (_iso(since), _iso(since)),
+        )
+        found: dict[str, str] = {}
+        stories: set[str] = set()
+        for article_id, story_id in rows:
+            if story_id not in stories:
+                if len(found) >= max_articles:
+                    break
+                stories.add(story_id)
+            found[article_id] = story_id
+        return found
+
+    def latest_story_date(self) -> datetime | None:
+        """The latest date any story was active: the clock of the stream of stored stories."""
+        row = self._db.execute("SELECT MAX(last_seen) FROM stories").fetchone()
+        return _parse_iso(row[0])
+
     def save_stories(self, stories: Sequence[Story]) -> None:
         """Insert or update stories and their memberships (article -> one story)."""
         with self.transaction() as db:
