@@ -571,7 +571,7 @@ def independent_sources(
     return len({find(a) for a in ids})
 
 
-def _finding_id(story_id: str, kind: str, topic: str) -> str:
+def finding_id_of(story_id: str, kind: str, topic: str) -> str:
     digest = hashlib.sha256("\x1f".join((story_id, kind, topic)).encode("utf-8"))
     return digest.hexdigest()[:16]
 
@@ -605,11 +605,11 @@ def compare(
     findings = []
     seen: set[str] = set()
     for draft in drafts:
-        finding_id = _finding_id(story.id, draft.kind, draft.topic)
+        finding_id = finding_id_of(story.id, draft.kind, draft.topic)
         n = 1
         while finding_id in seen:  # two groups with one topic: keep ids distinct and stable
             n += 1
-            finding_id = _finding_id(story.id, draft.kind, f"{draft.topic}#{n}")
+            finding_id = finding_id_of(story.id, draft.kind, f"{draft.topic}#{n}")
         seen.add(finding_id)
         findings.append(
             Finding(

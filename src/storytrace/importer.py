@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import store as st
-from .compare import _finding_id
+from .compare import finding_id_of
 from .errors import StorytraceError
 from .export import TABLE_COLUMNS
 from .model import (
@@ -43,7 +43,7 @@ from .model import (
     ReuseLink,
     Story,
 )
-from .pipeline import _FAMILIES_LINKS
+from .pipeline import FAMILIES_LINKS_STATE
 from .reuse import ReuseSettings
 from .reuse_align import align, ngram_hashes, words_of
 from .segment import segment
@@ -199,7 +199,7 @@ def import_document(store: Store, document: dict[str, Any]) -> ImportReport:
     with store.transaction():
         store.save_links(links)
         store.replace_families(families)
-        store.set_state(_FAMILIES_LINKS, str(store.link_count()))
+        store.set_state(FAMILIES_LINKS_STATE, str(store.link_count()))
         store.save_stories(stories)
         store.set_stage(sorted(by_id), st.STAGE_CLUSTERED)
     findings = _findings(document.get("findings", []), mentions)
@@ -385,10 +385,10 @@ def _findings(
         )
         taken = found.setdefault(story_id, [])
         seen = {f.id for f in taken}
-        finding_id, n = _finding_id(story_id, record["kind"], record["topic"]), 1
+        finding_id, n = finding_id_of(story_id, record["kind"], record["topic"]), 1
         while finding_id in seen:  # as compare numbers two groups of one topic
             n += 1
-            finding_id = _finding_id(story_id, record["kind"], f"{record['topic']}#{n}")
+            finding_id = finding_id_of(story_id, record["kind"], f"{record['topic']}#{n}")
         taken.append(
             Finding(
                 story_id,

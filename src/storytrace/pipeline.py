@@ -32,7 +32,7 @@ from .settings import ALGORITHMS, Settings
 from .store import Store
 
 log = logging.getLogger(__name__)
-_FAMILIES_LINKS = "families_built_from_links"
+FAMILIES_LINKS_STATE = "families_built_from_links"
 
 
 class Progress(Protocol):
@@ -229,7 +229,7 @@ def _rebuild_families(store: Store, settings: Settings, report: AnalyzeReport) -
     saving links and grouping them regroups on the next run.
     """
     count = store.link_count()
-    if store.state(_FAMILIES_LINKS) == str(count):
+    if store.state(FAMILIES_LINKS_STATE) == str(count):
         return
     all_links = store.links()
     ids_in_links = sorted({p.article_id for link in all_links for p in (link.a, link.b)})
@@ -238,7 +238,7 @@ def _rebuild_families(store: Store, settings: Settings, report: AnalyzeReport) -
     assignments = store.assignments()
     with store.transaction():
         store.replace_families(families)
-        store.set_state(_FAMILIES_LINKS, str(count))
+        store.set_state(FAMILIES_LINKS_STATE, str(count))
         store.flag_for_compare({assignments[i] for i in ids_in_links if i in assignments})
     report.families = len(families)
 
@@ -265,7 +265,9 @@ def _cluster(store: Store, settings: Settings, report: AnalyzeReport, progress: 
     for article_id, story_id in (assigned | mapping).items():
         members.setdefault(story_id, []).append(article_id)
     touched = sorted(set(mapping.values()))
-    stories = [_story(story_id, [articles[i] for i in members[story_id]]) for story_id in touched]
+    stories = [
+        story_summary(story_id, [articles[i] for i in members[story_id]]) for story_id in touched
+    ]
     with store.transaction():
         store.save_stories(stories)
         store.set_stage(pending, st.STAGE_CLUSTERED)
@@ -290,7 +292,7 @@ def _window_start(
     return None if start is None else start - timedelta(days=window_days)
 
 
-def _story(story_id: str, members: Sequence[Article]) -> Story:
+def story_summary(story_id: str, members: Sequence[Article]) -> Story:
     """A story's summary: the earliest titled article names it; dates span the known ones."""
     dates = sorted(a.published for a in members if a.published is not None)
     ordered = sorted(members, key=_publication_order)

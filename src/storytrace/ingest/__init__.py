@@ -123,7 +123,7 @@ def _walk(
         return
     seen = seen | {key}
     for entry in entries:
-        if _skipped_in_folder(entry.name):
+        if skipped_in_folder(entry.name):
             logger.debug("passing over %s (not an article)", os.path.join(origin, entry.name))
             continue
         child = Path(entry.path)
@@ -139,7 +139,7 @@ def _walk(
             yield from _read_file(child, child_origin, info, limits)
 
 
-def _skipped_in_folder(name: str) -> bool:
+def skipped_in_folder(name: str) -> bool:
     """True for hidden files and a corpus's companions (README, scripts) met in a folder walk."""
     lowered = name.lower()
     if lowered.startswith(".") or lowered.startswith(_SKIPPED_NAME_PREFIXES):

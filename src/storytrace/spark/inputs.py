@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..ingest import _skipped_in_folder, read_paths
+from ..ingest import read_paths, skipped_in_folder
 from ..ingest.jsonl import RecordError, parse_record
 from ..ingest.source import FileContext
 from ..model import Article
@@ -73,7 +73,7 @@ def list_inputs(paths: Sequence[str]) -> tuple[list[str], list[InputError]]:
 def _walk(folder: str) -> Iterator[str]:
     """Files under ``folder`` in name order, skipping what ``storytrace ingest`` skips."""
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if _skipped_in_folder(entry.name):
+        if skipped_in_folder(entry.name):
             continue
         child = os.path.join(folder, entry.name)
         if entry.is_dir():

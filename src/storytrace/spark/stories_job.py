@@ -26,7 +26,7 @@ import numpy as np
 from ..cluster import ClusterSettings, StoryIndex
 from ..cluster_features import DocumentFrequencies, count_features
 from ..model import Article, ReuseLink, Story
-from ..pipeline import _story
+from ..pipeline import story_summary
 from .components import connected_components, label_all
 from .rows import freeze_imports
 
@@ -125,7 +125,7 @@ def summarise(members: Iterable[tuple[str, Article]]) -> Iterator[Story]:
     for story_id, article in members:
         by_story.setdefault(story_id, []).append(article)
     for story_id, group in sorted(by_story.items(), key=itemgetter(0)):
-        yield _story(story_id, group)
+        yield story_summary(story_id, group)
 
 
 freeze_imports()
