@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 
 from generate_corpus import generate  # noqa: E402
+from pipeline import _bcubed  # noqa: E402
 
 PYTHON = sys.executable
 
@@ -93,20 +94,6 @@ def measure(command: list[str]) -> tuple[float, float, str]:
     return seconds, peak, "\n".join(output.strip().splitlines()[-3:])
 
 
-def _bcubed_f1(first: dict[str, str], second: dict[str, str]) -> float:
-    groups: dict[tuple[int, str], set[str]] = defaultdict(set)
-    for side, clusters in enumerate((first, second)):
-        for item, cluster in clusters.items():
-            groups[(side, cluster)].add(item)
-    precision = recall = 0.0
-    for item in second:
-        mine, theirs = groups[(0, first[item])], groups[(1, second[item])]
-        precision += len(mine & theirs) / len(mine)
-        recall += len(mine & theirs) / len(theirs)
-    precision, recall = precision / len(second), recall / len(second)
-    return 2 * precision * recall / (precision + recall)
-
-
 def agreement(db: Path, out: Path) -> dict[str, Any]:
     """How the Spark tables compare with the local store's export."""
     from storytrace.export import build_export, export_tables
@@ -132,7 +119,7 @@ def agreement(db: Path, out: Path) -> dict[str, Any]:
         "same_families": passages(local) == passages(spark),
         "stories_local": len(local["stories"]),
         "stories_spark": len(spark["stories"]),
-        "stories_bcubed_f1": round(_bcubed_f1(stories(spark), stories(local)), 4),
+        "stories_bcubed_f1": round(_bcubed(stories(spark), stories(local))["f1"], 4),
         "findings_local": len(local["findings"]),
         "findings_spark": len(spark["findings"]),
     }

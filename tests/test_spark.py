@@ -20,7 +20,7 @@ from storytrace.importer import read_tables
 from storytrace.settings import Settings
 from storytrace.store import Store
 
-from .conftest import SEEDS
+from .conftest import SEEDS, load_bench_module
 
 pyspark = pytest.importorskip("pyspark", reason="pyspark not installed (the spark extra)")
 if shutil.which("java") is None:
@@ -57,21 +57,6 @@ def spark_tables(spark: Any, paths: list[Path], out: Path) -> tuple[Any, dict[st
     return report, read_tables(out)
 
 
-def bcubed_f1(first: dict[str, str], second: dict[str, str]) -> float:
-    """B-cubed F1 of clustering ``first`` against ``second`` (same items)."""
-    members: dict[tuple[int, str], set[str]] = defaultdict(set)
-    for side, clusters in enumerate((first, second)):
-        for item, cluster in clusters.items():
-            members[(side, cluster)].add(item)
-    precision = recall = 0.0
-    for item in second:
-        mine, theirs = members[(0, first[item])], members[(1, second[item])]
-        precision += len(mine & theirs) / len(mine)
-        recall += len(mine & theirs) / len(theirs)
-    precision, recall = precision / len(second), recall / len(second)
-    return 2 * precision * recall / (precision + recall)
-
-
 def _rows(tables: dict[str, Any], name: str, drop: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
     rows = (tuple(v for k, v in sorted(row.items()) if k not in drop) for row in tables[name])
     return sorted(rows, key=repr)  # None sorts beside strings
@@ -86,7 +71,7 @@ def assert_same(local: dict[str, Any], spark: dict[str, Any], min_f1: float) -> 
     ours = {r["article_id"]: r["story_id"] for r in spark["story_articles"]}
     theirs = {r["article_id"]: r["story_id"] for r in local["story_articles"]}
     assert ours.keys() == theirs.keys()
-    f1 = bcubed_f1(ours, theirs)
+    f1 = load_bench_module("pipeline.py", "bench_pipeline")._bcubed(ours, theirs)["f1"]
     assert f1 >= min_f1
     same = _same_stories(ours, theirs)
     for table in (local, spark):
