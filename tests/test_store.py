@@ -108,6 +108,48 @@ def test_cleaned_article_round_trips(tmp_path: Path) -> None:
         assert store.search("two") == ["a1"]
 
 
+def test_cleaning_again_replaces_the_full_text_row(tmp_path: Path) -> None:
+    first = _article(title="Old", text="Alpha words here.")
+    second = _article(title="New", text="Beta words here.")
+    with Store(tmp_path / "s.db") as store:
+        store.add_articles([_article()])
+        store.save_cleaned([(first, [], [])])
+        store.save_cleaned([(second, [], [])])
+        assert store.search("alpha") == []
+        assert store.search("beta") == ["a1"]
+    assert _full_text_rows(tmp_path / "s.db") == 1
+
+
+def test_migration_6_links_existing_full_text_rows(tmp_path: Path) -> None:
+    """A store made before migration 6 keeps its search and re-cleans without a stray row."""
+    path = tmp_path / "s.db"
+    db = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:5], start=1):
+        for statement in (s.strip() for s in script.split(";\n") if s.strip()):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {number:d}")
+    db.execute(
+        "INSERT INTO articles (id, origin, format, raw, text, stage, ingested_at)"
+        " VALUES ('a1', 'a1.txt', 'text', x'00', 'Alpha words here.', 1, 'now')"
+    )
+    db.execute(
+        "INSERT INTO articles_fts (article_id, title, text) VALUES ('a1', '', 'Alpha words here.')"
+    )
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert store.search("alpha") == ["a1"]
+        store.save_cleaned([(_article(text="Beta words here."), [], [])])
+        assert store.search("alpha") == []
+    assert _full_text_rows(path) == 1
+
+
+def _full_text_rows(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        return int(db.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0])
+
+
 def test_fingerprint_index_lookup(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         store.add_articles([_article()])

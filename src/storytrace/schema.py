@@ -196,4 +196,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reuse_links_b ON reuse_links(b_article);
     CREATE INDEX family_passages_article ON family_passages(article_id)
     """,
+    # 6: each article remembers the rowid of its full-text row. The FTS5 table's article_id
+    # column is UNINDEXED, so re-saving an article found its old row by scanning the whole
+    # index: one scan per cleaned article, quadratic in the corpus (FTS5 rowids survive VACUUM).
+    """
+    ALTER TABLE articles ADD COLUMN fts_rowid INTEGER;
+    CREATE TEMP TABLE fts_rows AS SELECT rowid AS fts_rowid, article_id FROM articles_fts;
+    CREATE INDEX temp.fts_rows_article ON fts_rows(article_id);
+    UPDATE articles SET fts_rowid =
+        (SELECT max(r.fts_rowid) FROM fts_rows r WHERE r.article_id = articles.id);
+    DROP TABLE temp.fts_rows
+    """,
 )

@@ -288,9 +288,20 @@ class Store:
         """Store the clean, segment and facts results of a batch in one transaction."""
         with self.transaction() as db:
             for article, sentences, mentions in sorted(results, key=lambda r: r[0].id):
+                # The old full-text row is found through the rowid the article keeps (its
+                # article_id column is not indexed, so a lookup by id would scan the index).
+                db.execute(
+                    "DELETE FROM articles_fts WHERE rowid ="
+                    " (SELECT fts_rowid FROM articles WHERE id = ?)",
+                    (article.id,),
+                )
+                fts_rowid = db.execute(
+                    "INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)",
+                    (article.id, article.title or "", article.text),
+                ).lastrowid
                 db.execute(
                     "UPDATE articles SET text = ?, title = ?, author = ?, published = ?,"
-                    " lang = ?, source = ?, stage = ? WHERE id = ?",
+                    " lang = ?, source = ?, stage = ?, fts_rowid = ? WHERE id = ?",
                     (
                         article.text,
                         article.title,
@@ -299,12 +310,12 @@ class Store:
                         article.lang,
                         article.source,
                         STAGE_CLEANED,
+                        fts_rowid,
                         article.id,
                     ),
                 )
                 for table in ("removed_blocks", "sentences", "mentions"):
                     db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article.id,))
-                db.execute("DELETE FROM articles_fts WHERE article_id = ?", (article.id,))
                 db.executemany(
                     "INSERT INTO removed_blocks (article_id, idx, start, reason, text)"
                     " VALUES (?, ?, ?, ?, ?)",
@@ -325,10 +336,6 @@ class Store:
                         (i, *_mention_fields(m), m.canonical_id, m.speaker_start, m.speaker_end)
                         for i, m in enumerate(mentions)
                     ],
-                )
-                db.execute(
-                    "INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)",
-                    (article.id, article.title or "", article.text),
                 )
 
     def set_stage(self, article_ids: Sequence[str], stage: int) -> None:
