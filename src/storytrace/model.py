@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 ArticleFormat = Literal["text", "html"]
 MentionKind = Literal["person", "org", "place", "number", "date", "quote"]
@@ -55,9 +55,12 @@ class Article:
     removed: tuple[RemovedBlock, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word or punctuation mark; ``norm`` is the form every stage compares on."""
+class Token(NamedTuple):
+    """A word or punctuation mark; ``norm`` is the form every stage compares on.
+
+    A named tuple, not a frozen dataclass like the other records: an article has hundreds of
+    tokens, made twice per analysis, and a tuple is built in a quarter of the time.
+    """
 
     start: int
     end: int

@@ -51,8 +51,9 @@ def normalize_token(token: str) -> str:
 
 def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
     """Word and punctuation tokens of ``text`` with offsets shifted by ``offset``."""
+    make = Token._make
     return tuple(
-        Token(m.start() + offset, m.end() + offset, normalize_token(m.group()))
+        make((m.start() + offset, m.end() + offset, normalize_token(m.group())))
         for m in _TOKEN.finditer(text)
     )
 
