@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storytrace import store as store_module
 from storytrace.errors import StoreError
 from storytrace.model import (
     Article,
@@ -157,6 +158,56 @@ def test_fingerprint_index_lookup(tmp_path: Path) -> None:
         store.add("a1", hashes, np.array([0, 3, 9], dtype=np.int32))
         found = sorted(store.lookup(np.array([7, -5, 99], dtype=np.int64)))
         assert found == [(-5, "a1", 0), (7, "a1", 9)]
+
+
+def test_fingerprint_levels_merge_and_keep_every_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a tiny level 0, rows cascade up through the levels; none is lost or doubled."""
+    monkeypatch.setattr(store_module, "_LEVEL0_ROWS", 4)
+    monkeypatch.setattr(store_module, "_LEVEL_GROWTH", 2)
+    rng = np.random.default_rng(3)
+    expected = set()
+    with Store(tmp_path / "s.db") as store:
+        for n in range(40):
+            article_id = f"a{n:02d}"
+            hashes = rng.integers(-50, 50, 5).astype(np.int64)
+            positions = np.arange(5, dtype=np.int32)
+            with store.transaction():
+                store.add(article_id, hashes, positions)
+            expected |= set(zip(hashes.tolist(), [article_id] * 5, positions.tolist(), strict=True))
+        found = set(store.lookup(np.arange(-50, 50, dtype=np.int64)))
+    assert found == expected
+    with sqlite3.connect(tmp_path / "s.db") as db:
+        sizes = dict(db.execute("SELECT level, rows FROM fingerprint_levels"))
+        assert max(level for level, rows in sizes.items() if rows) >= 4  # it did cascade
+        for level, rows in sizes.items():
+            counted = db.execute(f"SELECT COUNT(*) FROM fingerprint_level_{level:d}").fetchone()
+            assert counted[0] == rows
+        assert db.execute("SELECT COUNT(*) FROM fingerprints").fetchone()[0] == len(expected)
+
+
+def test_migration_7_keeps_the_fingerprints_of_an_older_store(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    db = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:6], start=1):
+        for statement in (s.strip() for s in script.split(";\n") if s.strip()):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {number:d}")
+    db.execute(
+        "INSERT INTO articles (id, origin, format, raw, stage, ingested_at)"
+        " VALUES ('a1', 'a1.txt', 'text', x'00', 2, 'now')"
+    )
+    db.executemany(
+        "INSERT INTO fingerprints (hash, article_id, pos) VALUES (?, 'a1', ?)", [(9, 0), (-3, 4)]
+    )
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert sorted(store.lookup(np.array([9, -3, 5], dtype=np.int64))) == [
+            (-3, "a1", 4),
+            (9, "a1", 0),
+        ]
 
 
 def test_links_families_stories_findings_round_trip(tmp_path: Path) -> None:

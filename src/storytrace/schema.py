@@ -207,4 +207,77 @@ MIGRATIONS: tuple[str, ...] = (
         (SELECT max(r.fts_rowid) FROM fts_rows r WHERE r.article_id = articles.id);
     DROP TABLE temp.fts_rows
     """,
+    # 7: the fingerprint index as a log-structured merge of sorted levels (Store.add explains
+    # why). The old table's rows become level 1; the next merge moves them up if they overflow.
+    # No foreign key: articles are never deleted, and a merge would check every row again.
+    """
+    CREATE TABLE fingerprint_level_0 (
+        hash INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        PRIMARY KEY (hash, article_id, pos)
+    ) WITHOUT ROWID;
+    CREATE TABLE fingerprint_level_1 (
+        hash INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        PRIMARY KEY (hash, article_id, pos)
+    ) WITHOUT ROWID;
+    CREATE TABLE fingerprint_level_2 (
+        hash INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        PRIMARY KEY (hash, article_id, pos)
+    ) WITHOUT ROWID;
+    CREATE TABLE fingerprint_level_3 (
+        hash INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        PRIMARY KEY (hash, article_id, pos)
+    ) WITHOUT ROWID;
+    CREATE TABLE fingerprint_level_4 (
+        hash INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        PRIMARY KEY (hash, article_id, pos)
+    ) WITHOUT ROWID;
+    CREATE TABLE fingerprint_level_5 (
+        hash INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        PRIMARY KEY (hash, article_id, pos)
+    ) WITHOUT ROWID;
+    CREATE TABLE fingerprint_level_6 (
+        hash INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        PRIMARY KEY (hash, article_id, pos)
+    ) WITHOUT ROWID;
+    CREATE TABLE fingerprint_level_7 (
+        hash INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        PRIMARY KEY (hash, article_id, pos)
+    ) WITHOUT ROWID;
+    CREATE TABLE fingerprint_levels (
+        level INTEGER PRIMARY KEY,
+        rows INTEGER NOT NULL
+    );
+    INSERT INTO fingerprint_levels (level, rows)
+        VALUES (0, 0), (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 0);
+    INSERT OR IGNORE INTO fingerprint_level_1 (hash, article_id, pos)
+        SELECT hash, article_id, pos FROM fingerprints ORDER BY hash, article_id, pos;
+    UPDATE fingerprint_levels SET rows = (SELECT COUNT(*) FROM fingerprint_level_1)
+        WHERE level = 1;
+    DROP TABLE fingerprints;
+    CREATE VIEW fingerprints AS
+        SELECT hash, article_id, pos FROM fingerprint_level_0
+        UNION ALL SELECT hash, article_id, pos FROM fingerprint_level_1
+        UNION ALL SELECT hash, article_id, pos FROM fingerprint_level_2
+        UNION ALL SELECT hash, article_id, pos FROM fingerprint_level_3
+        UNION ALL SELECT hash, article_id, pos FROM fingerprint_level_4
+        UNION ALL SELECT hash, article_id, pos FROM fingerprint_level_5
+        UNION ALL SELECT hash, article_id, pos FROM fingerprint_level_6
+        UNION ALL SELECT hash, article_id, pos FROM fingerprint_level_7
+    """,
 )
