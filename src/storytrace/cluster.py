@@ -267,7 +267,10 @@ class StoryIndex:
             if position % _CHUNK_ROWS == 0:
                 chunk = vectors[position : position + _CHUNK_ROWS]
                 to_old = np.asarray((chunk @ self._sums.T).toarray(), dtype=np.float64)
-                to_batch = np.asarray((chunk @ vectors.T).toarray(), dtype=np.float64)
+                # Only the batch's earlier articles are read (to_batch[row, :position]), so the
+                # later ones are left out: in a batch of 100k that halves the stage's time.
+                earlier = vectors[: position + _CHUNK_ROWS]
+                to_batch = np.asarray((chunk @ earlier.T).toarray(), dtype=np.float64)
             row = position % _CHUNK_ROWS
             count = len(self._stories.ids)
             dots = np.bincount(
