@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+from storytrace import report as report_module
+from storytrace.model import OutletEdge
 from storytrace.report import highlight, write_report
 from storytrace.store import Store
 
@@ -70,6 +74,24 @@ def test_outlet_graph_svg_escapes_names_and_draws_every_edge() -> None:
     assert svg.count("<circle") == 3
     assert "<b>" not in svg and "&lt;b&gt;wire&lt;/b&gt;" in svg
     assert str(outlet_graph_svg([], {})) == ""
+
+
+def test_outlets_page_shows_the_heaviest_edges_only(
+    filled_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edges = [
+        OutletEdge("a.example", "b.example", 1, 500),
+        OutletEdge("c.example", "d.example", 1, 90),
+        OutletEdge("e.example", "f.example", 1, 700),
+    ]
+    monkeypatch.setattr(report_module, "outlet_graph", lambda families, sources: edges)
+    monkeypatch.setattr(report_module, "OUTLET_PAGE_EDGES", 2)
+    write_report(filled_store, tmp_path / "report")
+    page = (tmp_path / "report" / "outlets.html").read_text("utf-8")
+    assert "The 2 heaviest of 3 outlet pairs" in page
+    table = page[page.index("<tbody>") :]
+    assert table.index("e.example") < table.index("a.example")  # heaviest first
+    assert "c.example" not in page
 
 
 def test_report_has_an_outlets_page(filled_store: Store, tmp_path: Path) -> None:

@@ -73,4 +73,5 @@ def test_overlapping_passages_are_not_counted_twice() -> None:
 
 
 def test_outlet_graph_edges_from_origin_to_copier() -> None:
-    assert outlet_graph(FAMILIES, ARTICLES) == [OutletEdge("wire.example", "daily.example", 2, 80)]
+    sources = {article_id: article.source for article_id, article in ARTICLES.items()}
+    assert outlet_graph(FAMILIES, sources) == [OutletEdge("wire.example", "daily.example", 2, 80)]

@@ -210,6 +210,7 @@ def build_export(store: Store) -> dict[str, Any]:
     articles = store.articles()
     texts = {a.id: a.text for a in articles}
     by_id = {a.id: a for a in articles}
+    sources = {a.id: a.source for a in articles}
     families = store.families()
     families_of = families_by_article(families)
     mentions = store.mentions(list(texts))
@@ -228,7 +229,7 @@ def build_export(store: Store) -> dict[str, Any]:
         ],
         "stories": [story_record(s) for s in store.stories()],
         "reuse": [family_record(f, texts) for f in families],
-        "outlet_graph": [edge_record(e) for e in outlet_graph(families, by_id)],
+        "outlet_graph": [edge_record(e) for e in outlet_graph(families, sources)],
         "findings": [finding_record(f, texts) for f in store.findings()],
         "mentions": [mention_record(m, texts) for m in mentions],
         "quotes": [quote_record(m, texts) for m in mentions if m.kind == "quote"],

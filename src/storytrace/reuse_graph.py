@@ -118,19 +118,23 @@ def reused_share(
     return round(_merged_length(spans) / len(article.text), 4)
 
 
-def outlet_graph(families: Sequence[Family], articles: Mapping[str, Article]) -> list[OutletEdge]:
-    """Edges from the outlet that published a passage first to each outlet that reused it."""
+def outlet_graph(families: Sequence[Family], sources: Mapping[str, str | None]) -> list[OutletEdge]:
+    """Edges from the outlet that published a passage first to each outlet that reused it.
+
+    ``sources`` maps article ids to their outlets (``Store.article_sources``): the graph needs
+    no article text, and loading every article of a large store only for its outlet took most
+    of the outlets page's time."""
     passages: dict[tuple[str, str], int] = defaultdict(int)
     characters: dict[tuple[str, str], int] = defaultdict(int)
     for family in families:
         origin = family.origin_article_id
         if family.kind != "copy" or origin is None:
             continue
-        from_source = _outlet(articles, origin)
+        from_source = sources.get(origin) or UNKNOWN_OUTLET
         for p in family.passages:
             if p.article_id == origin:
                 continue
-            to_source = _outlet(articles, p.article_id)
+            to_source = sources.get(p.article_id) or UNKNOWN_OUTLET
             if to_source == from_source:
                 continue  # an outlet reusing its own text is not copying
             passages[(from_source, to_source)] += 1
@@ -139,3 +143,8 @@ def outlet_graph(families: Sequence[Family], articles: Mapping[str, Article]) ->
         OutletEdge(from_source, to_source, passages[(from_source, to_source)], chars)
         for (from_source, to_source), chars in sorted(characters.items())
     ]
+
+
+def heaviest_edges(edges: Sequence[OutletEdge], count: int) -> list[OutletEdge]:
+    """The ``count`` edges with the most characters reused (ties: by the outlets' names)."""
+    return sorted(edges, key=lambda e: (-e.characters, e.from_source, e.to_source))[:count]

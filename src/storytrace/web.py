@@ -365,10 +365,7 @@ def serve_in_background(db: str | Path, start_timeout: float = 20.0) -> Iterator
 
 
 def _edges(store: Store) -> list[Any]:
-    families = store.families()
-    ids = sorted({p.article_id for f in families for p in f.passages})
-    by_id = {a.id: a for a in store.articles(ids)}
-    return list(outlet_graph(families, by_id))
+    return list(outlet_graph(store.families(), store.article_sources()))
 
 
 def _evidence_ids(findings: list[Any]) -> list[str]:

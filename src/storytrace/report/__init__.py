@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ..model import Article, Family, Mention, Passage, Story
 from ..reuse_diff import differences
-from ..reuse_graph import UNKNOWN_OUTLET, outlet_graph, reused_share
+from ..reuse_graph import UNKNOWN_OUTLET, heaviest_edges, outlet_graph, reused_share
 from ..store import Store
 from ..views import (
     StoryDetail,
@@ -144,6 +144,11 @@ LIVE_CSP = (
 )
 
 
+# Reuse edges the outlets page draws and lists (the heaviest by characters); the export and
+# the API's /api/graph hold them all.
+OUTLET_PAGE_EDGES = 150
+
+
 class Pages:
     """The HTML pages of a store, rendered one at a time.
 
@@ -182,12 +187,17 @@ class Pages:
         )
 
     def outlets(self) -> str:
-        all_articles = self.store.articles()
-        by_id = {a.id: a for a in all_articles}
-        edges = outlet_graph(self.store.families(), by_id)
-        outlet_articles = Counter(a.source or UNKNOWN_OUTLET for a in all_articles)
+        sources = self._sources()
+        edges = outlet_graph(self.store.families(), sources)
+        outlet_articles = Counter(source or UNKNOWN_OUTLET for source in sources.values())
+        # Hundreds of outlets make tens of thousands of edges: no one reads such a table or
+        # picture, and rendering it took seconds, so the page shows the heaviest ones.
+        shown = heaviest_edges(edges, OUTLET_PAGE_EDGES)
         return self.env.get_template("outlets.html").render(
-            edges=edges, svg=outlet_graph_svg(edges, outlet_articles), **self.common
+            edges=shown,
+            total_edges=len(edges),
+            svg=outlet_graph_svg(shown, outlet_articles),
+            **self.common,
         )
 
     def story(self, story_id: str) -> str | None:
@@ -244,7 +254,7 @@ class Pages:
         involved = sorted({p.article_id for f in families for p in f.passages} | set(ids))
         by_id = {a.id: a for a in self.store.articles(involved)}
         articles = [by_id[i] for i in ids]
-        edges = outlet_graph(families, by_id)
+        edges = outlet_graph(families, {i: a.source for i, a in by_id.items()})
         links = self.store.links_touching(ids)
         shares = {a.id: reused_share(a, links[a.id], families, by_id) for a in articles}
         original = 1 - sum(shares.values()) / len(shares)

@@ -162,7 +162,8 @@ def _families_of(
     families = build_families(sorted(links, key=link_key), articles, settings)
     texts = {article_id: article.text for article_id, article in articles.items()}
     records = [family_record(family, texts) for family in families]
-    return list(families), outlet_graph(families, articles), records
+    sources = {article_id: article.source for article_id, article in articles.items()}
+    return list(families), outlet_graph(families, sources), records
 
 
 freeze_imports()
