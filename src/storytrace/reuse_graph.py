@@ -123,7 +123,8 @@ def outlet_graph(families: Sequence[Family], sources: Mapping[str, str | None]) 
 
     ``sources`` maps article ids to their outlets (``Store.article_sources``): the graph needs
     no article text, and loading every article of a large store only for its outlet took most
-    of the outlets page's time."""
+    of the outlets page's time.
+    """
     passages: dict[tuple[str, str], int] = defaultdict(int)
     characters: dict[tuple[str, str], int] = defaultdict(int)
     for family in families:
