@@ -19,13 +19,13 @@ from typing import Protocol
 
 from . import store as st
 from .clean import clean, decode
-from .clean_repeats import countable_keys
+from .clean_repeats import LineCounts, countable_keys
 from .cluster import assign_stories
 from .compare import compare
 from .errors import InputError
 from .facts import extract_facts
 from .ingest import read_paths
-from .model import Article, Segmentation, Story
+from .model import Article, Mention, Segmentation, Story
 from .reuse import PreparedCache, build_families, find_reuse
 from .segment import segment, tokenize
 from .settings import ALGORITHMS, Settings
@@ -142,15 +142,11 @@ def _clean_segment_facts(
         counts = _BatchLineCounts(store, articles, line_keys)
         results = []
         for article in articles:
-            try:
-                cleaned = clean(article, settings.clean, counts)
-                segmentation = segment(cleaned)
-                mentions = extract_facts(cleaned, segmentation, settings.facts)
-            except Exception as exc:  # one pathological article must not stop the batch
-                message = f"{article.origin}: cannot analyse: {type(exc).__name__}: {exc}"
-                log.debug("%s", message, exc_info=True)  # the CLI prints the line
-                report.errors.append(message)
+            analysed = analyse_article(article, settings, counts)
+            if isinstance(analysed, str):
+                report.errors.append(analysed)  # the CLI prints the line
                 continue
+            cleaned, segmentation, mentions = analysed
             results.append((cleaned, segmentation.sentences, mentions))
         saved = _BatchLineCounts(store, [r[0] for r in results], line_keys)
         with store.transaction():
@@ -160,6 +156,24 @@ def _clean_segment_facts(
         report.cleaned += len(results)
         done += len(ids)
         progress("clean", done, len(pending))
+
+
+def analyse_article(
+    article: Article, settings: Settings, counts: LineCounts | None
+) -> tuple[Article, Segmentation, tuple[Mention, ...]] | str:
+    """Clean, segment and extract the facts of one article, or the one-line reason it failed.
+
+    The local pipeline and the Spark job both call this, so an article is analysed, and a
+    failure worded, the same on either path; one pathological article must not stop the rest.
+    """
+    try:
+        cleaned = clean(article, settings.clean, counts)
+        segmentation = segment(cleaned)
+        return cleaned, segmentation, extract_facts(cleaned, segmentation, settings.facts)
+    except Exception as exc:
+        message = f"{article.origin}: cannot analyse: {type(exc).__name__}: {exc}"
+        log.debug("%s", message, exc_info=True)
+        return message
 
 
 class _BatchLineCounts:

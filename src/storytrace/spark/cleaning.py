@@ -5,21 +5,20 @@ The cleaner's one cross-article signal is how many of an outlet's articles carry
 ``pipeline.batch_size``, and judges each article by the counts of every earlier batch plus its
 own. The same counts are computed here as a cumulative sum over batch numbers per
 (outlet, line) and handed to each article, so both paths remove the same ``repeated`` lines.
-The clean, segment and facts functions themselves are the local ones, called per partition.
+The clean, segment and facts step is the local one (``pipeline.analyse_article``), called per
+partition.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from operator import add
 from typing import TYPE_CHECKING, Any
 
-from ..clean import clean, decode
+from ..clean import decode
 from ..clean_repeats import countable_keys
-from ..facts import extract_facts
-from ..segment import segment
+from ..pipeline import analyse_article
 from ..settings import Settings
 from .rows import Cleaned, freeze_imports
 
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
     from pyspark import RDD
 
     from ..model import Article
-
-log = logging.getLogger(__name__)
 
 
 class ArticleLineCounts:
@@ -124,16 +121,11 @@ def _clean_partition(
     part: Iterable[tuple[Article, Any, dict[int, int]]], settings: Settings
 ) -> Iterator[Cleaned | str]:
     for article, outlet_articles, lines in part:
-        counts = ArticleLineCounts(outlet_articles, lines)
-        try:
-            cleaned = clean(article, settings.clean, counts)
-            segmentation = segment(cleaned)
-            mentions = extract_facts(cleaned, segmentation, settings.facts)
-        except Exception as exc:  # one pathological article must not stop the partition
-            message = f"{article.origin}: cannot analyse: {type(exc).__name__}: {exc}"
-            log.debug("%s", message, exc_info=True)
-            yield message
+        analysed = analyse_article(article, settings, ArticleLineCounts(outlet_articles, lines))
+        if isinstance(analysed, str):
+            yield analysed
             continue
+        cleaned, segmentation, mentions = analysed
         yield Cleaned(replace(cleaned, raw=b""), segmentation.sentences, tuple(mentions))
 
 
