@@ -220,7 +220,8 @@ def _candidate_pairs(
     return sorted(pairs), indexed
 
 
-def _link_key(link: ReuseLink) -> tuple[str, int, int, str, int, int]:
+def link_key(link: ReuseLink) -> tuple[str, int, int, str, int, int]:
+    """The order links are stored and compared in (the Spark job sorts by it too)."""
     return (
         link.a.article_id,
         link.a.start,
@@ -287,7 +288,7 @@ def find_reuse(
     for article_id in sorted(batch):
         if article_id not in indexed:
             index.add(article_id, batch[article_id].hashes, batch[article_id].positions)
-    return tuple(sorted(links, key=_link_key))
+    return tuple(sorted(links, key=link_key))
 
 
 _DOUBLE_QUOTE = re.compile(r"[\"“”„«»]")

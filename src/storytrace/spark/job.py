@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..export import article_record, families_by_article, mention_record, quote_record, story_record
 from ..model import Article, Family, ReuseLink
+from ..reuse import link_key
 from ..reuse_graph import reused_share
 from ..settings import Settings
 from .cleaning import clean_all
 from .compare_job import compare_all
 from .inputs import first_copies, read_inputs
-from .reuse_job import families_by_component, find_links, link_key
+from .reuse_job import families_by_component, find_links
 from .rows import Cleaned, Stub, freeze_imports
 from .stories_job import assign_all, summarise
 from .tables import flatten, keyed, write_table

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..export import family_record
 from ..model import Family, OutletEdge, ReuseLink
-from ..reuse import ReuseSettings, build_families, fingerprints
+from ..reuse import ReuseSettings, build_families, fingerprints, link_key
 from ..reuse_align import Words, align, ngram_hashes, words_of
 from ..reuse_graph import outlet_graph
 from .cleaning import numbered_batches
@@ -125,17 +125,6 @@ def find_links(cleaned: RDD[Any], batch_size: int, settings: ReuseSettings) -> R
 def _light(cleaned: Cleaned) -> Cleaned:
     """What alignment reads (id, text, sentences): mentions and removed blocks stay home."""
     return Cleaned(replace(cleaned.article, removed=()), cleaned.sentences, ())
-
-
-def link_key(link: ReuseLink) -> tuple[str, int, int, str, int, int]:
-    return (
-        link.a.article_id,
-        link.a.start,
-        link.a.end,
-        link.b.article_id,
-        link.b.start,
-        link.b.end,
-    )
 
 
 FamilyBlock = tuple[list[Family], list[OutletEdge], list[dict[str, Any]]]
