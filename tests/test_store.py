@@ -25,7 +25,7 @@ from storytrace.model import (
     Sentence,
     Story,
 )
-from storytrace.schema import MIGRATIONS
+from storytrace.schema import MIGRATIONS, statements
 from storytrace.store import STAGE_CLEANED, STAGE_INGESTED, Store
 
 
@@ -124,11 +124,7 @@ def test_cleaning_again_replaces_the_full_text_row(tmp_path: Path) -> None:
 def test_migration_6_links_existing_full_text_rows(tmp_path: Path) -> None:
     """A store made before migration 6 keeps its search and re-cleans without a stray row."""
     path = tmp_path / "s.db"
-    db = sqlite3.connect(path)
-    for number, script in enumerate(MIGRATIONS[:5], start=1):
-        for statement in (s.strip() for s in script.split(";\n") if s.strip()):
-            db.execute(statement)
-        db.execute(f"PRAGMA user_version = {number:d}")
+    db = _store_at_version(path, 5)
     db.execute(
         "INSERT INTO articles (id, origin, format, raw, text, stage, ingested_at)"
         " VALUES ('a1', 'a1.txt', 'text', x'00', 'Alpha words here.', 1, 'now')"
@@ -144,6 +140,16 @@ def test_migration_6_links_existing_full_text_rows(tmp_path: Path) -> None:
         store.save_cleaned([(_article(text="Beta words here."), [], [])])
         assert store.search("alpha") == []
     assert _full_text_rows(path) == 1
+
+
+def _store_at_version(path: Path, version: int) -> sqlite3.Connection:
+    """A store as an older storytrace left it: only the first ``version`` migrations applied."""
+    db = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:version], start=1):
+        for statement in statements(script):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {number:d}")
+    return db
 
 
 def _full_text_rows(path: Path) -> int:
@@ -189,11 +195,7 @@ def test_fingerprint_levels_merge_and_keep_every_row(
 
 def test_migration_7_keeps_the_fingerprints_of_an_older_store(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
-    db = sqlite3.connect(path)
-    for number, script in enumerate(MIGRATIONS[:6], start=1):
-        for statement in (s.strip() for s in script.split(";\n") if s.strip()):
-            db.execute(statement)
-        db.execute(f"PRAGMA user_version = {number:d}")
+    db = _store_at_version(path, 6)
     db.execute(
         "INSERT INTO articles (id, origin, format, raw, stage, ingested_at)"
         " VALUES ('a1', 'a1.txt', 'text', x'00', 2, 'now')"

@@ -281,3 +281,8 @@ MIGRATIONS: tuple[str, ...] = (
         UNION ALL SELECT hash, article_id, pos FROM fingerprint_level_7
     """,
 )
+
+
+def statements(migration: str) -> list[str]:
+    """The SQL statements of one migration, in order (each ends with ";" and a newline)."""
+    return [s.strip() for s in migration.split(";\n") if s.strip()]

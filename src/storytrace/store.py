@@ -35,7 +35,7 @@ from .model import (
     Sentence,
     Story,
 )
-from .schema import MIGRATIONS
+from .schema import MIGRATIONS, statements
 
 # Article progress through the pipeline; each stage picks up the articles one step behind it.
 STAGE_INGESTED = 0
@@ -110,9 +110,8 @@ class Store:
                 f"({len(MIGRATIONS)}); upgrade storytrace"
             )
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            statements = [s.strip() for s in script.split(";\n") if s.strip()]
             with self.transaction():
-                for statement in statements:
+                for statement in statements(script):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number:d}")
 
