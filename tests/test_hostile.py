@@ -517,6 +517,9 @@ def _is_str_constants(node: ast.expr) -> bool:
 
 
 _BUILTINS = frozenset({"enumerate", "len", "range", "sorted", "str"})
+# Functions of src/ that only take SQL text apart (like ``str.split``), adding none of their own:
+# schema.statements cuts a migration into its statements.
+_SQL_SPLITTERS = frozenset({"statements"})
 
 
 def _from_constants(node: ast.expr, safe: set[str]) -> bool:
@@ -539,7 +542,7 @@ def _from_constants(node: ast.expr, safe: set[str]) -> bool:
     }
     names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     sources = safe | _sql_constants()
-    return bool(names & sources) and names <= sources | bound | index | _BUILTINS
+    return bool(names & sources) and names <= sources | bound | index | _BUILTINS | _SQL_SPLITTERS
 
 
 @functools.cache
