@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -83,27 +84,20 @@ class Words:
 
 def words_of(segmentation: Segmentation) -> Words:
     """Word view of a segmentation; punctuation tokens are skipped."""
-    forms: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    index: list[int] = []
-    for position, token in enumerate(segmentation.tokens):
-        form = word_form(token.norm)
-        if form is None:
-            continue
-        forms.append(form)
-        starts.append(token.start)
-        ends.append(token.end)
-        index.append(position)
-    hashes = [token_hash(form) for form in forms]
+    tokens = segmentation.tokens
+    every = list(map(word_form, map(itemgetter(2), tokens)))
+    index = [position for position, form in enumerate(every) if form is not None]
+    forms: tuple[str, ...] = tuple(every[position] or "" for position in index)
+    take = np.asarray(index, dtype=np.int64)
+    count = len(tokens)
     return Words(
         article_id=segmentation.article_id,
         segmentation=segmentation,
-        forms=tuple(forms),
-        starts=np.asarray(starts, dtype=np.int64),
-        ends=np.asarray(ends, dtype=np.int64),
-        token_index=np.asarray(index, dtype=np.int64),
-        hashes=np.asarray(hashes, dtype=np.uint64),
+        forms=forms,
+        starts=np.fromiter(map(itemgetter(0), tokens), np.int64, count)[take],
+        ends=np.fromiter(map(itemgetter(1), tokens), np.int64, count)[take],
+        token_index=take,
+        hashes=np.fromiter(map(token_hash, forms), np.uint64, len(forms)),
         sentence_starts=frozenset(sentence.start for sentence in segmentation.sentences),
     )
 

@@ -52,6 +52,13 @@ def normalize_token(token: str) -> str:
 def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
     """Word and punctuation tokens of ``text`` with offsets shifted by ``offset``."""
     make = Token._make
+    if text.isascii():
+        # Lower-casing ASCII keeps every offset and every character class the pattern reads,
+        # so the whole text is normalized at once (most news text; a sixth less time).
+        return tuple(
+            make((m.start() + offset, m.end() + offset, m.group()))
+            for m in _TOKEN.finditer(text.lower())
+        )
     return tuple(
         make((m.start() + offset, m.end() + offset, normalize_token(m.group())))
         for m in _TOKEN.finditer(text)
