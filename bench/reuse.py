@@ -75,10 +75,16 @@ def run_storytrace_stage(docs: Sequence[Doc]) -> tuple[list[Any], list[Any], dic
     """The reuse stage on raw texts, in batches in ``published`` order, as the pipeline runs it.
 
     Older articles are reloaded like the pipeline does (kept sentence spans, tokens remade, an
-    LRU of 1,024); texts stay in memory in place of the store. Returns links, families, times.
+    LRU of 1,024, and the pipeline's ``PreparedCache`` of prepared sources kept across
+    batches); texts stay in memory in place of the store. Returns links, families, times.
     """
     from storytrace.model import Segmentation, Sentence
-    from storytrace.reuse import MemoryFingerprintIndex, build_families, find_reuse
+    from storytrace.reuse import (
+        MemoryFingerprintIndex,
+        PreparedCache,
+        build_families,
+        find_reuse,
+    )
     from storytrace.segment import segment, tokenize
 
     start = time.perf_counter()
@@ -97,6 +103,7 @@ def run_storytrace_stage(docs: Sequence[Doc]) -> tuple[list[Any], list[Any], dic
         return article, Segmentation(article_id, sentences, tokenize(article.text))
 
     index = MemoryFingerprintIndex()
+    prepared = PreparedCache()  # as the pipeline keeps one for its run
     links: list[Any] = []
     segment_s = 0.0
     for first in range(0, len(articles), BATCH):
@@ -105,7 +112,7 @@ def run_storytrace_stage(docs: Sequence[Doc]) -> tuple[list[Any], list[Any], dic
         for article, seg in batch:
             spans[article.id] = array("i", [x for s in seg.sentences for x in (s.start, s.end)])
         segment_s += time.perf_counter() - mark
-        links.extend(find_reuse(batch, index, load))
+        links.extend(find_reuse(batch, index, load, cache=prepared))
     families = build_families(links, by_id)
     seconds = time.perf_counter() - start
     return (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import numpy as np
@@ -21,6 +22,7 @@ from storytrace.reuse import (
 )
 from storytrace.reuse_align import ngram_hashes, token_hash, words_of
 from storytrace.segment import segment, tokenize
+from storytrace.store import FINGERPRINT_LEVELS
 
 WIRE = (
     "The regional water authority said on Tuesday that it would spend 1,000 million euros "
@@ -122,10 +124,11 @@ def test_same_article_twice_links_nothing_and_is_indexed_once() -> None:
     ngrams = ngram_hashes(words_of(segment(article)), defaults.ngram_words)
     hashes, _ = fingerprints(ngrams, defaults.winnow_window)
     postings = list(index.lookup(hashes))
-    assert len(postings) == len(hashes)
+    # The memory index holds each of an article's hashes once (the text repeats itself).
+    assert len(postings) == len(set(hashes.tolist())) < len(hashes)
     # A later run over the same article neither links it to itself nor indexes it again.
     assert find_reuse(pairs[:1], index, lambda _id: (article, segment(article))) == ()
-    assert len(list(index.lookup(hashes))) == len(hashes)
+    assert len(list(index.lookup(hashes))) == len(postings)
 
 
 def test_links_are_symmetric_in_input_order() -> None:
@@ -298,13 +301,32 @@ def test_memory_index_answers_like_a_plain_dict(
     for number, (hashes, look) in enumerate(articles):
         positions = list(range(len(hashes)))
         index.add(f"a{number}", np.array(hashes, np.int64), np.array(positions, np.int32))
-        for value, position in zip(hashes, positions, strict=True):
-            expected.setdefault(value, []).append((f"a{number}", position))
+        for value in set(hashes):  # each hash once an article, at its first position
+            expected.setdefault(value, []).append((f"a{number}", hashes.index(value)))
         if look:
             index.lookup(np.array(query, np.int64))
     got = sorted(index.lookup(np.array(query, np.int64)))
     want = sorted((v, a, p) for v in set(query) for a, p in expected.get(v, ()))
     assert got == want
+    for cap in range(3):
+        assert_capped(index.lookup(np.array(query, np.int64), cap), want, cap)
+
+
+def assert_capped(
+    got: Iterable[tuple[int, str, int]], every: list[tuple[int, str, int]], cap: int
+) -> None:
+    """``got`` is a lookup capped at ``cap`` holders of the full answer ``every``: all postings
+    of a hash held by at most ``cap`` articles, more than ``cap`` of the holders of any other
+    (the memory index gives ``cap + 1``, the store up to that many from each of its levels)."""
+    got = list(got)
+    assert set(got) <= set(every)
+    for value in {v for v, _, _ in every}:
+        holders = {a for v, a, _ in every if v == value}
+        kept = [(a, p) for v, a, p in got if v == value]
+        if len(holders) <= cap:
+            assert sorted(kept) == sorted((a, p) for v, a, p in every if v == value)
+        else:
+            assert cap < len({a for a, _ in kept}) <= (cap + 1) * FINGERPRINT_LEVELS
 
 
 def test_a_prepared_cache_changes_no_link_and_drops_the_least_recently_used() -> None:
@@ -317,8 +339,9 @@ def test_a_prepared_cache_changes_no_link_and_drops_the_least_recently_used() ->
     cached = find_reuse(pairs[:1], cached_index, load, ReuseSettings(), cache)
     cached += find_reuse(pairs[1:], cached_index, load, ReuseSettings(), cache)
     assert cached == plain and plain
-    prepared = cache.get("a", lambda: pytest.fail("cached: not made again"))
-    assert cache.get("b", lambda: prepared) is prepared  # size 1: "b" replaces "a"
+    # Each batch's own articles are kept for the next batches: "b" came last, so it is held,
+    # and with room for one, "a" was dropped.
+    prepared = cache.get("b", lambda: pytest.fail("cached: not made again"))
     remade: list[str] = []
 
     def make_a() -> object:

@@ -28,6 +28,8 @@ from storytrace.model import (
 from storytrace.schema import MIGRATIONS, statements
 from storytrace.store import STAGE_CLEANED, STAGE_INGESTED, Store
 
+from .test_reuse import assert_capped
+
 
 def _article(article_id: str = "a1", raw: bytes = b"raw bytes", **kw: object) -> Article:
     return Article(id=article_id, origin=f"{article_id}.txt", format="text", raw=raw, **kw)  # type: ignore[arg-type]
@@ -183,7 +185,12 @@ def test_fingerprint_levels_merge_and_keep_every_row(
                 store.add(article_id, hashes, positions)
             expected |= set(zip(hashes.tolist(), [article_id] * 5, positions.tolist(), strict=True))
         found = set(store.lookup(np.arange(-50, 50, dtype=np.int64)))
+        capped = {
+            cap: list(store.lookup(np.arange(-50, 50, dtype=np.int64), cap)) for cap in (0, 2)
+        }
     assert found == expected
+    for cap, got in capped.items():  # an article's rows all lie in one level
+        assert_capped(got, sorted(expected), cap)
     with sqlite3.connect(tmp_path / "s.db") as db:
         sizes = dict(db.execute("SELECT level, rows FROM fingerprint_levels"))
         assert max(level for level, rows in sizes.items() if rows) >= 4  # it did cascade

@@ -71,8 +71,16 @@ class FingerprintIndex(Protocol):
         self, article_id: str, hashes: npt.NDArray[np.int64], positions: npt.NDArray[np.int32]
     ) -> None: ...
 
-    def lookup(self, hashes: npt.NDArray[np.int64]) -> Iterable[tuple[int, str, int]]:
-        """Every stored ``(hash, article_id, position)`` whose hash is in ``hashes``."""
+    def lookup(
+        self, hashes: npt.NDArray[np.int64], max_holders: int | None = None
+    ) -> Iterable[tuple[int, str, int]]:
+        """Stored ``(hash, article_id, position)`` of the hashes in ``hashes``, grouped by hash.
+
+        With ``max_holders``, a hash held by more articles gives the postings of only some
+        of them, but of more than ``max_holders``: enough to show it is a stock phrase,
+        whose holders grow with the corpus (reading them all for every batch would make the
+        stage quadratic).
+        """
         ...
 
 
@@ -82,11 +90,13 @@ class MemoryFingerprintIndex:
     A dict of Python lists costs about ten times as much (6 GB at 100k articles). New
     fingerprints wait in a small buffer; a lookup first sorts the buffer into a run, and runs
     of similar size are merged (a log-structured merge), so there are O(log n) runs to search
-    and every fingerprint is re-sorted O(log n) times.
+    and every fingerprint is re-sorted O(log n) times. An article holds each hash once (at its
+    first position), so a hash's postings count its holders, and an article is added once.
     """
 
     def __init__(self) -> None:
         self._ids: list[str] = []
+        self._known: set[str] = set()
         self._buffer: list[tuple[npt.NDArray[np.int64], int, npt.NDArray[np.int32]]] = []
         # Each run: (hashes sorted, article numbers, positions), aligned arrays.
         self._runs: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]]
@@ -95,21 +105,40 @@ class MemoryFingerprintIndex:
     def add(
         self, article_id: str, hashes: npt.NDArray[np.int64], positions: npt.NDArray[np.int32]
     ) -> None:
-        self._buffer.append((hashes, len(self._ids), positions))
+        if article_id in self._known:
+            return
+        unique, first = np.unique(hashes, return_index=True)
+        self._buffer.append((unique, len(self._ids), np.asarray(positions)[first]))
         self._ids.append(article_id)
+        self._known.add(article_id)
 
-    def lookup(self, hashes: npt.NDArray[np.int64]) -> Iterable[tuple[int, str, int]]:
-        """Postings of the distinct hashes of ``hashes``, grouped by hash in ascending order."""
+    def lookup(
+        self, hashes: npt.NDArray[np.int64], max_holders: int | None = None
+    ) -> Iterable[tuple[int, str, int]]:
+        """FingerprintIndex.lookup, in ascending hash order."""
         self._flush()
         query = np.unique(hashes)
+        # Per run, the rows [low, high) of each query hash; a capped hash keeps only as many
+        # rows as it has left of max_holders + 1 after the earlier runs.
+        left = np.full(
+            len(query), np.iinfo(np.int64).max if max_holders is None else max_holders + 1
+        )
         found: list[tuple[int, str, int]] = []
         for run_hashes, numbers, positions in self._runs:
+            # Few query hashes are in a run: find where each would go, and the end of the
+            # equal rows only for those that are there (half the binary searches).
+            if len(run_hashes) == 0:
+                continue
             low = np.searchsorted(run_hashes, query, side="left")
-            high = np.searchsorted(run_hashes, query, side="right")
-            hit = high > low
+            there = run_hashes[np.minimum(low, len(run_hashes) - 1)] == query
+            counts = np.zeros(len(query), dtype=np.int64)
+            counts[there] = np.searchsorted(run_hashes, query[there], side="right") - low[there]
+            counts = np.minimum(counts, left)
+            left -= counts
+            hit = counts > 0
             if not hit.any():
                 continue
-            counts = (high - low)[hit]
+            counts = counts[hit]
             rows = np.repeat(low[hit] - np.cumsum(counts) + counts, counts) + np.arange(
                 counts.sum()
             )
@@ -165,7 +194,10 @@ def fingerprints(
     width = min(window, len(ngrams))
     windows = np.lib.stride_tricks.sliding_window_view(ngrams, width)
     rightmost = width - 1 - np.argmin(windows[:, ::-1], axis=1)
-    positions = np.unique(np.arange(len(windows)) + rightmost)
+    # The rightmost minimum never moves left as the window slides, so each position's
+    # repeats are adjacent: keep the first of each run (no sort needed).
+    chosen = np.arange(len(windows)) + rightmost
+    positions = chosen[np.concatenate(([True], chosen[1:] != chosen[:-1]))]
     return ngrams[positions], positions.astype(np.int32)
 
 
@@ -190,33 +222,55 @@ def _candidate_pairs(
     batch: Mapping[str, _Prepared], index: FingerprintIndex, settings: ReuseSettings
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """Pairs of articles to align (each as ``(lower id, higher id)``, sorted) and the batch
-    articles the index already holds (those are not added a second time)."""
-    holders: dict[int, dict[str, None]] = {}
-    if batch:
-        query = np.unique(np.concatenate([prepared.hashes for prepared in batch.values()]))
-        for value, article_id, _position in index.lookup(query):
-            holders.setdefault(value, {})[article_id] = None
-    indexed = sorted(
-        article_id
-        for article_id in batch
-        if any(article_id in holders.get(value, {}) for value in batch[article_id].hashes.tolist())
+    articles the index already holds (those are not added a second time).
+
+    A pair shares ``min_shared_fingerprints`` hashes each held by at most ``max_df`` articles
+    (indexed or in the batch). Counted in numpy over (hash, holder) rows: the postings grow
+    with the corpus until a hash reaches the cap, and counting them in Python dicts was most
+    of the stage's growth past linear.
+    """
+    ids = sorted(batch)
+    if not ids:
+        return [], []
+    numbers: dict[str, int] = {article_id: n for n, article_id in enumerate(ids)}
+    own = [np.unique(batch[article_id].hashes) for article_id in ids]
+    query = np.unique(np.concatenate(own))
+    found = list(index.lookup(query, settings.max_df))
+    found_hashes = np.fromiter((value for value, _, _ in found), np.int64, len(found))
+    found_holders = np.fromiter(
+        (numbers.setdefault(article_id, len(numbers)) for _, article_id, _ in found),
+        np.int64,
+        len(found),
     )
-    for article_id, prepared in batch.items():
-        for value in prepared.hashes.tolist():
-            holders.setdefault(value, {})[article_id] = None
-    pairs: dict[tuple[str, str], None] = {}
-    for article_id in sorted(batch):
-        shared: dict[str, int] = {}
-        for value in dict.fromkeys(batch[article_id].hashes.tolist()):
-            owners = holders[value]
-            if len(owners) > settings.max_df:
-                continue
-            for other in owners:
-                if other != article_id:
-                    shared[other] = shared.get(other, 0) + 1
-        for other, count in shared.items():
-            if count >= settings.min_shared_fingerprints:
-                pairs[(min(article_id, other), max(article_id, other))] = None
+    indexed = [ids[n] for n in np.unique(found_holders[found_holders < len(ids)]).tolist()]
+    batch_hashes = np.concatenate(own)
+    batch_holders = np.repeat(np.arange(len(ids)), [len(h) for h in own])
+    # Every (hash, holder) once, sorted by hash, then each hash's holder count.
+    hashes = np.concatenate((found_hashes, batch_hashes))
+    holders = np.concatenate((found_holders, batch_holders))
+    order = np.lexsort((holders, hashes))
+    hashes, holders = hashes[order], holders[order]
+    distinct = np.ones(len(hashes), dtype=bool)
+    distinct[1:] = (hashes[1:] != hashes[:-1]) | (holders[1:] != holders[:-1])
+    hashes, holders = hashes[distinct], holders[distinct]
+    values, first, counts = np.unique(hashes, return_index=True, return_counts=True)
+    # Each batch article's rare hashes joined with their holders: (article, other) rows.
+    group = np.searchsorted(values, batch_hashes)
+    rare = counts[group] <= settings.max_df
+    group, articles = group[rare], batch_holders[rare]
+    sizes = counts[group]
+    row = np.repeat(first[group] - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
+    articles, others = np.repeat(articles, sizes), holders[row]
+    keep = articles != others
+    keys, shared = np.unique(articles[keep] * len(numbers) + others[keep], return_counts=True)
+    keys = keys[shared >= settings.min_shared_fingerprints]
+    names = sorted(numbers, key=numbers.__getitem__)
+    pairs = {
+        (min(names[a], names[b]), max(names[a], names[b]))
+        for a, b in zip(
+            (keys // len(numbers)).tolist(), (keys % len(numbers)).tolist(), strict=True
+        )
+    }
     return sorted(pairs), indexed
 
 
@@ -243,6 +297,12 @@ class PreparedCache:
     def __init__(self, size: int = 2048) -> None:
         self.size = size
         self._items: OrderedDict[str, _Prepared] = OrderedDict()
+
+    def put(self, article_id: str, prepared: _Prepared) -> None:
+        self._items[article_id] = prepared
+        self._items.move_to_end(article_id)
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
 
     def get(self, article_id: str, make: Callable[[], _Prepared]) -> _Prepared:
         found = self._items.get(article_id)
@@ -288,6 +348,8 @@ def find_reuse(
     for article_id in sorted(batch):
         if article_id not in indexed:
             index.add(article_id, batch[article_id].hashes, batch[article_id].positions)
+        # Copies mostly take from recent articles: keep this batch ready for the next ones.
+        stored.put(article_id, batch[article_id])
     return tuple(sorted(links, key=link_key))
 
 

@@ -478,8 +478,11 @@ class Store:
             )
             limit *= _LEVEL_GROWTH
 
-    def lookup(self, hashes: npt.NDArray[np.int64]) -> Iterator[tuple[int, str, int]]:
-        """FingerprintIndex.lookup: every stored occurrence of the given hashes."""
+    def lookup(
+        self, hashes: npt.NDArray[np.int64], max_holders: int | None = None
+    ) -> Iterator[tuple[int, str, int]]:
+        """FingerprintIndex.lookup. An article's rows all sit in one level (a merge moves a
+        whole level), so ``max_holders + 1`` holders a level are enough for the cap."""
         unique = sorted(set(hashes.tolist()))
         levels = [
             level
@@ -491,11 +494,19 @@ class Store:
         for level in levels:
             for chunk in _chunks(unique):
                 marks = ",".join("?" * len(chunk))
-                for row in self._db.execute(
+                query = (
                     f"SELECT hash, article_id, pos FROM fingerprint_level_{level:d}"
-                    f" WHERE hash IN ({marks})",
-                    chunk,
-                ):
+                    f" WHERE hash IN ({marks})"
+                )
+                params: list[int] = list(chunk)
+                if max_holders is not None:
+                    query = (
+                        "SELECT hash, article_id, pos FROM (SELECT hash, article_id, pos,"
+                        " DENSE_RANK() OVER (PARTITION BY hash ORDER BY article_id) AS holder"
+                        f" FROM ({query})) WHERE holder <= ?"
+                    )
+                    params.append(max_holders + 1)
+                for row in self._db.execute(query, params):
                     yield int(row[0]), str(row[1]), int(row[2])
 
     def save_links(self, links: Iterable[ReuseLink]) -> None:
