@@ -13,6 +13,7 @@ from storytrace import pipeline
 from storytrace.clean import clean
 from storytrace.export import build_export
 from storytrace.model import Article
+from storytrace.settings import PipelineSettings, Settings
 from storytrace.store import STAGE_CLEANED
 
 from .conftest import REPO
@@ -115,6 +116,28 @@ def test_an_outlets_repeated_lines_are_removed_as_furniture(tmp_path: Path) -> N
         assert FURNITURE not in article.text
         assert ("repeated", FURNITURE) in {(b.reason, b.text) for b in article.removed}
         assert LONG_REPEAT in article.text  # long prose is never counted as furniture
+
+
+def test_analysis_in_worker_processes_gives_the_sequential_answer(tmp_path: Path) -> None:
+    """Workers get each batch's line counts read ahead; the export must not change, including
+    the lines an outlet repeats (counted across batches of two articles)."""
+    outlet = tmp_path / "harbourside-news"
+    outlet.mkdir()
+    for i in range(6):
+        page = f"Headline {i}\n\nThe quay reopened after repairs, day {i}.\n\n{FURNITURE}\n"
+        (outlet / f"a{i}.txt").write_text(page, "utf-8")
+    exports = []
+    for workers in (1, 2):
+        settings = Settings(
+            pipeline=PipelineSettings(batch_size=2, workers=workers, parallel_min_articles=1)
+        )
+        with storytrace.open(tmp_path / f"w{workers}.db", settings) as corpus:
+            corpus.ingest([EXAMPLES, outlet])
+            report = corpus.analyze()
+            assert report.cleaned > 10 and not report.errors
+            exports.append(build_export(corpus.store))
+    assert exports[0] == exports[1]
+    assert any("repeated" in json.dumps(a) for a in exports[1]["articles"])
 
 
 def _flood_report(day: str, outlet: str, words: str) -> str:

@@ -9,11 +9,16 @@ stopped and a second run over the same store only does the new work.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Protocol
 
@@ -25,10 +30,10 @@ from .compare import compare
 from .errors import InputError
 from .facts import extract_facts
 from .ingest import read_paths
-from .model import Article, Mention, Segmentation, Story
+from .model import Article, Mention, Segmentation, Sentence, Story
 from .reuse import PreparedCache, build_families, find_reuse
 from .segment import segment, tokenize
-from .settings import ALGORITHMS, Settings
+from .settings import ALGORITHMS, PipelineSettings, Settings
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -132,30 +137,30 @@ def _clean_segment_facts(
 ) -> None:
     pending = store.article_ids_at_stage(st.STAGE_INGESTED)
     done = 0
-    for ids in _batches(pending, settings.pipeline.batch_size):
-        articles = store.articles(ids)
-        line_keys = {
-            a.id: countable_keys(decode(a.raw), settings.clean.repeat_max_words)
-            for a in articles
-            if a.format == "text" and a.source
-        }
-        counts = _BatchLineCounts(store, articles, line_keys)
-        results = []
-        for article in articles:
-            analysed = analyse_article(article, settings, counts)
-            if isinstance(analysed, str):
-                report.errors.append(analysed)  # the CLI prints the line
-                continue
-            cleaned, segmentation, mentions = analysed
-            results.append((cleaned, segmentation.sentences, mentions))
-        saved = _BatchLineCounts(store, [r[0] for r in results], line_keys)
-        with store.transaction():
-            store.save_cleaned(results)
-            # Only the articles that made it count: a failed one is retried, not counted twice.
-            store.add_line_counts(saved.articles, saved.lines)
-        report.cleaned += len(results)
-        done += len(ids)
-        progress("clean", done, len(pending))
+    with _AnalysisPool(_worker_count(settings.pipeline, len(pending))) as pool:
+        for ids in _batches(pending, settings.pipeline.batch_size):
+            articles = store.articles(ids)
+            line_keys = {
+                a.id: countable_keys(decode(a.raw), settings.clean.repeat_max_words)
+                for a in articles
+                if a.format == "text" and a.source
+            }
+            counts = _BatchLineCounts(store, articles, line_keys)
+            results = []
+            for analysed in pool.analyse(articles, settings, counts.snapshot(line_keys)):
+                if isinstance(analysed, str):
+                    report.errors.append(analysed)  # the CLI prints the line
+                    continue
+                results.append(analysed)
+            saved = _BatchLineCounts(store, [r[0] for r in results], line_keys)
+            with store.transaction():
+                store.save_cleaned(results)
+                # Only the articles that made it count: a failed one is retried, not counted
+                # twice.
+                store.add_line_counts(saved.articles, saved.lines)
+            report.cleaned += len(results)
+            done += len(ids)
+            progress("clean", done, len(pending))
 
 
 def analyse_article(
@@ -176,6 +181,75 @@ def analyse_article(
         return message
 
 
+Analysed = tuple[Article, tuple[Sentence, ...], tuple[Mention, ...]] | str
+
+
+def _analyse_all(
+    job: tuple[Sequence[Article], Settings, LineCounts | None],
+) -> list[Analysed]:
+    """analyse_article over a slice of a batch, keeping what the store saves (the sentences,
+    not the tokens, which are remade more cheaply than they cross between processes)."""
+    articles, settings, counts = job
+    results: list[Analysed] = []
+    for article in articles:
+        analysed = analyse_article(article, settings, counts)
+        if isinstance(analysed, str):
+            results.append(analysed)
+        else:
+            cleaned, segmentation, mentions = analysed
+            results.append((cleaned, segmentation.sentences, mentions))
+    return results
+
+
+def _worker_count(settings: PipelineSettings, pending: int) -> int:
+    if pending < max(settings.parallel_min_articles, 2) or sys.platform != "linux":
+        return 1
+    if settings.workers > 0:
+        return settings.workers
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class _AnalysisPool:
+    """Per-article analysis in ``workers`` processes, or in this one when ``workers`` is 1.
+
+    Workers are forked (Linux only): a fresh interpreter ("spawn") would import the caller's
+    script again, and a script without a ``__main__`` guard would then run its own ingest in
+    every worker. A forked worker only runs the analysis functions and never touches the
+    parent's SQLite connection or progress thread. Articles go out in slices and come back in
+    order, so the results are those of the sequential loop. A worker that dies (killed, out
+    of memory) costs only speed: the batch and the rest of the run are analysed here.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        if workers > 1:
+            self._pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+
+    def __enter__(self) -> _AnalysisPool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def analyse(
+        self, articles: Sequence[Article], settings: Settings, counts: LineCounts | None
+    ) -> list[Analysed]:
+        if self._pool is not None:
+            size = -(-len(articles) // (2 * self.workers))
+            jobs = [
+                (articles[i : i + size], settings, counts) for i in range(0, len(articles), size)
+            ]
+            try:
+                return [result for part in self._pool.map(_analyse_all, jobs) for result in part]
+            except BrokenProcessPool as exc:
+                log.warning("analysis workers stopped (%s); going on in one process", exc)
+                self._pool.shutdown(cancel_futures=True)
+                self._pool = None
+        return _analyse_all((articles, settings, counts))
+
+
 class _BatchLineCounts:
     """The store's outlet line counts plus those of the batch being cleaned.
 
@@ -189,8 +263,10 @@ class _BatchLineCounts:
         self.store = store
         self.articles: Counter[str] = Counter()
         self.lines: dict[str, Counter[int]] = {}
+        self._sources: dict[str, str] = {}
         for article in articles:
             if article.source and article.id in line_keys:
+                self._sources[article.id] = article.source
                 self.articles[article.source] += 1
                 self.lines.setdefault(article.source, Counter()).update(line_keys[article.id])
 
@@ -202,6 +278,33 @@ class _BatchLineCounts:
         stored = self.store.line_articles(source, wanted)
         batch = self.lines.get(source, Counter())
         return {k: stored.get(k, 0) + batch[k] for k in wanted if k in stored or k in batch}
+
+    def snapshot(self, line_keys: dict[str, set[int]]) -> _LineCountsSnapshot:
+        """The counts of every line the batch's articles can ask about (their countable
+        lines), read now, so that worker processes need no store."""
+        wanted: dict[str, set[int]] = {}
+        for article_id, keys in line_keys.items():
+            source = self._sources[article_id]
+            wanted.setdefault(source, set()).update(keys)
+        return _LineCountsSnapshot(
+            {source: self.outlet_articles(source) for source in wanted},
+            {source: self.line_articles(source, sorted(keys)) for source, keys in wanted.items()},
+        )
+
+
+@dataclass(frozen=True)
+class _LineCountsSnapshot:
+    """LineCounts read ahead for one batch (see _BatchLineCounts.snapshot)."""
+
+    outlets: dict[str, int]
+    lines: dict[str, dict[int, int]]
+
+    def outlet_articles(self, source: str) -> int:
+        return self.outlets.get(source, 0)
+
+    def line_articles(self, source: str, keys: Iterable[int]) -> dict[int, int]:
+        counts = self.lines.get(source, {})
+        return {key: counts[key] for key in keys if key in counts}
 
 
 def _find_reuse(
