@@ -140,10 +140,12 @@ def _storytrace(docs: Sequence[Doc], threshold: float) -> Output:
     return _as_pairs(links), _as_families(families), seconds
 
 
-def _storytrace_store(docs: Sequence[Doc], threshold: float) -> Output:
-    """End to end through the SQLite store; spans mapped from the cleaned to the raw text."""
+def _storytrace_store(docs: Sequence[Doc], threshold: float, workers: int = 0) -> Output:
+    """End to end through the SQLite store; spans mapped from the cleaned to the raw text.
+    ``workers``: the pipeline's analysis processes (0: one per core)."""
     import storytrace
     from pipeline import _raw_offsets  # bench/pipeline.py
+    from storytrace.settings import PipelineSettings, Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         # A fixed folder name: it is the outlet of articles without one, so part of their id.
@@ -156,7 +158,8 @@ def _storytrace_store(docs: Sequence[Doc], threshold: float) -> Output:
                 out.write(json.dumps(record) + "\n")
         marks: dict[str, float] = {}
         start = time.perf_counter()
-        with storytrace.open(Path(tmp) / "r.db") as corpus:
+        settings = Settings(pipeline=PipelineSettings(workers=workers))
+        with storytrace.open(Path(tmp) / "r.db", settings) as corpus:
             corpus.ingest([source])
             corpus.analyze(lambda step, done, total: marks.__setitem__(step, time.perf_counter()))
             articles = corpus.articles()
@@ -264,12 +267,12 @@ def score_passim(folder: Path, output: Path) -> tuple[dict[str, float], int]:
 # --- scale ---------------------------------------------------------------------------------
 
 
-def _scale_child(path: Path, store: bool) -> dict[str, float]:
+def _scale_child(path: Path, store: bool, workers: int = 0) -> dict[str, float]:
     """One size in a fresh process: the stage (or the SQLite path), peak RSS, recall vs gold."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     docs = load_docs(path)
     if store:
-        pairs, _, seconds = _storytrace_store(docs, 0.0)
+        pairs, _, seconds = _storytrace_store(docs, 0.0, workers)
         seconds["peak_mb"] = _peak_mb()
     else:
         links, _, seconds = run_storytrace_stage(docs)
@@ -282,7 +285,7 @@ def _scale_child(path: Path, store: bool) -> dict[str, float]:
     return seconds
 
 
-def run_scale(sizes: Sequence[int], folder: Path, store: bool) -> None:
+def run_scale(sizes: Sequence[int], folder: Path, store: bool, workers: int = 0) -> None:
     from generate_corpus import generate
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -295,8 +298,13 @@ def run_scale(sizes: Sequence[int], folder: Path, store: bool) -> None:
         if not path.exists():
             generate(n, path)
         for use_store in (False, True) if store and n == min(sizes) else (False,):
-            t = _in_fresh_process(_scale_child, path, use_store)
-            label = "ingest + analyze (SQLite store)" if use_store else "reuse stage (memory index)"
+            t = _in_fresh_process(_scale_child, path, use_store, workers)
+            processes = "one per core" if workers == 0 else str(workers)
+            label = (
+                f"ingest + analyze (SQLite store, analysis processes: {processes})"
+                if use_store
+                else "reuse stage (memory index)"
+            )
             cells = [t["seconds"], t.get("segment_s", float("nan")), t.get("reuse_s", float("nan"))]
             print(
                 f"| {n:,} | {label} | "
@@ -372,6 +380,9 @@ def main() -> None:
         "--threshold", type=float, nargs="+", default=[0.5, 0.3], help="MinHash peers' Jaccard"
     )
     parser.add_argument("--only", nargs="+", help="systems to run (names as in the table)")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="the store path's analysis processes (0: per core)"
+    )
     parser.add_argument("--scale", type=int, nargs="+", help="corpus sizes for the scale run")
     parser.add_argument(
         "--scale-dir", type=Path, default=Path(tempfile.gettempdir()) / "storytrace-scale"
@@ -393,7 +404,7 @@ def main() -> None:
         keys = (*DETAIL_KEYS, "origin_rule")
         print(" ".join(f"{k}={_cell(quality.get(k))}" for k in keys))
     elif args.scale:
-        run_scale(args.scale, args.scale_dir, args.store)
+        run_scale(args.scale, args.scale_dir, args.store, args.workers)
     else:
         _quality(args.data, args.repeat, args.threshold, args.only)
 
