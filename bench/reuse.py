@@ -55,7 +55,10 @@ Output = tuple[list[RawPair], list[RawFamily] | None, dict[str, float]]
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak RSS plus its largest finished child's (the pipeline's analysis
+    workers: forked, so pages shared with the parent count twice; an upper bound)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return (own + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 
 
 # --- storytrace ----------------------------------------------------------------------------
