@@ -51,9 +51,9 @@ _NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 _DAY_SECONDS = 86400.0
 # Articles whose pairwise similarities are computed in one sparse product.
 _CHUNK_ROWS = 256
-# Terms held by at least this many active stories, and this share of them, are multiplied
-# densely (_StoryProducts), at most this many columns and cells (stories x columns).
-_DENSE_MIN_STORIES = 256
+# Terms held by at least this many rows (stories, or batch articles), and this share of them,
+# are multiplied densely (_Products), at most this many columns and cells (rows x columns).
+_DENSE_MIN_ROWS = 256
 _DENSE_MIN_SHARE = 0.05
 _DENSE_MAX_COLUMNS = 256
 _DENSE_MAX_CELLS = 1 << 22
@@ -269,15 +269,14 @@ class StoryIndex:
         result: dict[str, str] = {}
         to_old: FloatArray = np.zeros((0, 0))
         to_batch: FloatArray = np.zeros((0, 0))
-        products = _StoryProducts(self._sums)
+        to_stories, to_articles = _Products(self._sums), _Products(vectors)
         for position, article in enumerate(batch):
             if position % _CHUNK_ROWS == 0:
                 chunk = vectors[position : position + _CHUNK_ROWS]
-                to_old = products.of(chunk)
+                to_old = to_stories.of(chunk)
                 # Only the batch's earlier articles are read (to_batch[row, :position]), so the
                 # later ones are left out: in a batch of 100k that halves the stage's time.
-                earlier = vectors[: position + _CHUNK_ROWS]
-                to_batch = np.asarray((chunk @ earlier.T).toarray(), dtype=np.float64)
+                to_batch = to_articles.of(chunk, position + _CHUNK_ROWS)
             row = position % _CHUNK_ROWS
             count = len(self._stories.ids)
             dots = np.bincount(
@@ -380,38 +379,40 @@ class StoryIndex:
         self._stories.keep(keep)
 
 
-class _StoryProducts:
-    """Dot products of article vectors with the active stories' vector sums.
+class _Products:
+    """Dot products of article vectors with the rows of a matrix: the active stories' vector
+    sums, or the articles of the batch being assigned.
 
-    A sparse product walks, for each term of an article, every story holding it; a term most
-    stories hold (the synthetic corpora's commonest words, or "said" and "year" in news) makes
+    A sparse product walks, for each term of an article, every row holding it; a term most
+    rows hold (the synthetic corpora's commonest words, or "said" and "year" in news) makes
     that a walk over all of them for every article, which made the stage quadratic when the
     whole corpus fits in the window. Those columns are multiplied as a small dense matrix
-    instead (BLAS), the rest sparsely; the sum is the same product.
+    (BLAS), the rest sparsely; the sum is the same product.
     """
 
-    def __init__(self, sums: Any) -> None:
-        self._sums_t = sums.T.tocsr()
-        stories = sums.shape[0]
-        held = np.bincount(sums.indices, minlength=sums.shape[1])
-        width = min(_DENSE_MAX_COLUMNS, _DENSE_MAX_CELLS // max(stories, 1))
-        common = np.flatnonzero(held >= max(_DENSE_MIN_STORIES, _DENSE_MIN_SHARE * stories))
+    def __init__(self, rows: Any) -> None:
+        self._t = rows.T.tocsr()
+        count = rows.shape[0]
+        held = np.bincount(rows.indices, minlength=rows.shape[1])
+        width = min(_DENSE_MAX_COLUMNS, _DENSE_MAX_CELLS // max(count, 1))
+        common = np.flatnonzero(held >= max(_DENSE_MIN_ROWS, _DENSE_MIN_SHARE * count))
         if len(common) > width:
             common = common[np.argsort(-held[common], kind="stable")[:width]]
         self._common = np.sort(common)
-        self._dense_t = np.zeros((0, stories))
+        self._dense_t: FloatArray = np.zeros((0, count))
+        self._rare: Any = None
         if len(self._common):
-            self._dense_t = np.asarray(self._sums_t[self._common].toarray(), dtype=np.float64)
-            rare = np.ones(sums.shape[1], dtype=bool)
-            rare[self._common] = False
-            self._rare = sp.diags(rare.astype(np.float64), format="csr")
+            self._dense_t = np.asarray(self._t[self._common].toarray(), dtype=np.float64)
+            rare = np.ones(rows.shape[1], dtype=np.float64)
+            rare[self._common] = 0.0
+            self._rare = sp.diags(rare, format="csr")
 
-    def of(self, vectors: Any) -> FloatArray:
-        """``vectors @ sums.T`` as a dense array (rows: the vectors; columns: the stories)."""
-        if not len(self._common):
-            return np.asarray((vectors @ self._sums_t).toarray(), dtype=np.float64)
-        sparse_part = ((vectors @ self._rare) @ self._sums_t).toarray()
-        dense_part = vectors[:, self._common].toarray() @ self._dense_t
+    def of(self, vectors: Any, limit: int | None = None) -> FloatArray:
+        """``vectors @ rows[:limit].T`` as a dense array (one row per vector)."""
+        if self._rare is None:
+            return np.asarray((vectors @ self._t)[:, :limit].toarray(), dtype=np.float64)
+        sparse_part = ((vectors @ self._rare) @ self._t)[:, :limit].toarray()
+        dense_part = vectors[:, self._common].toarray() @ self._dense_t[:, :limit]
         return np.asarray(sparse_part + dense_part, dtype=np.float64)
 
 
