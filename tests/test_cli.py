@@ -187,3 +187,24 @@ def test_fetch_and_watch_need_something_to_fetch_and_feeds_says_when_none(
     assert code == 1 and "--every" in err
     code, out, _ = _invoke("feeds", "--db", db)
     assert code == 0 and "no feeds watched yet" in out
+
+
+def test_workers_option_reaches_the_pipeline_and_refuses_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storytrace import pipeline
+
+    seen: list[int] = []
+    real = pipeline._worker_count
+
+    def spy(settings: object, pending: int) -> int:
+        seen.append(settings.workers)  # type: ignore[attr-defined]
+        return real(settings, pending)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_worker_count", spy)
+    db = str(tmp_path / "s.db")
+    code, _, err = _invoke("run", str(REPO / "examples" / "seeds"), "--db", db, "-j", "3", "-q")
+    assert code == 0, err
+    assert seen == [3]
+    code, _, err = _invoke("analyze", "--db", db, "--workers", "0")
+    assert code == 2 and "--workers" in err

@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -50,6 +51,16 @@ ConfigOption = Annotated[
 VerboseOption = Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-j",
+        min=1,
+        help="Processes that clean, segment and extract facts (default: one per CPU core; "
+        "1: this one only). Overrides the settings file's \\[pipeline] workers.",
+    ),
+]
 
 
 def terminal_safe(text: str | None) -> str:
@@ -87,12 +98,17 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 @contextmanager
 def _corpus(
-    db: Path, config: Path | None, debug: bool, *, must_exist: bool = False
+    db: Path,
+    config: Path | None,
+    debug: bool,
+    *,
+    must_exist: bool = False,
+    workers: int | None = None,
 ) -> Iterator[Corpus]:
     """Open the store; turn storytrace errors into one line and exit 1 (tracebacks on --debug).
 
     Commands that only read (``must_exist``) refuse a missing file instead of creating an
-    empty store under a mistyped name.
+    empty store under a mistyped name. ``workers`` overrides the settings' analysis processes.
     """
     from . import open as open_corpus
     from .settings import load_settings
@@ -100,7 +116,10 @@ def _corpus(
     try:
         if must_exist and not db.exists():
             raise StorytraceError(f"{db}: no such store (run `storytrace run PATHS --db {db}`)")
-        corpus = open_corpus(db, load_settings(config))
+        settings = load_settings(config)
+        if workers is not None:
+            settings = replace(settings, pipeline=replace(settings.pipeline, workers=workers))
+        corpus = open_corpus(db, settings)
     except StorytraceError as exc:
         _fail(exc, debug)
     try:
@@ -177,6 +196,7 @@ def ingest(
 def analyze(
     db: DbOption = Path("storytrace.db"),
     config: ConfigOption = None,
+    workers: WorkersOption = None,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -187,7 +207,10 @@ def analyze(
     Example: [bold]storytrace analyze --db news.db[/bold]
     """
     _setup_logging(verbose, quiet)
-    with _corpus(db, config, debug) as corpus, _progress_bar(quiet) as progress:
+    with (
+        _corpus(db, config, debug, workers=workers) as corpus,
+        _progress_bar(quiet) as progress,
+    ):
         report = corpus.analyze(progress)  # type: ignore[arg-type]
     _print_errors(report.errors)
     if not quiet:
@@ -213,6 +236,7 @@ def run(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
     db: DbOption = Path("storytrace.db"),
     config: ConfigOption = None,
+    workers: WorkersOption = None,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -222,7 +246,7 @@ def run(
     Example: [bold]storytrace run examples/ --db news.db[/bold]
     """
     _setup_logging(verbose, quiet)
-    with _corpus(db, config, debug) as corpus:
+    with _corpus(db, config, debug, workers=workers) as corpus:
         with _progress_bar(quiet) as progress:
             ingested = corpus.ingest(paths, progress)  # type: ignore[arg-type]
             analysed = corpus.analyze(progress)  # type: ignore[arg-type]
