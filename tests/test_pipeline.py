@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +182,36 @@ def test_a_story_idle_longer_than_the_window_takes_no_new_articles(tmp_path: Pat
         {"four.example"},
         {"one.example", "two.example", "three.example"},
     ]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="analysis workers are forked on Linux only")
+def test_analysis_workers_die_with_their_parent() -> None:
+    """A killed run must not leave workers behind (a forked worker never sees its queue
+    close, so without the parent-death signal it would wait forever)."""
+    script = (
+        "import os, time\n"
+        "from storytrace.pipeline import _AnalysisPool\n"
+        "pool = _AnalysisPool(2)\n"
+        "assert pool._pool is not None\n"
+        "print(*[p.submit(os.getpid).result() for p in [pool._pool] * 4], flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    workers = {int(pid) for pid in parent.stdout.readline().split()}
+    assert workers and parent.pid not in workers
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its new parent to reap it has finished)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status

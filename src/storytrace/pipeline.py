@@ -8,8 +8,10 @@ stopped and a second run over the same store only does the new work.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -209,6 +211,24 @@ def _worker_count(settings: PipelineSettings, pending: int) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: Linux kills the worker when the parent process dies.
+
+    A forked worker holds both ends of its task queue, so it never sees the queue close: if the
+    parent is killed (SIGKILL, SIGTERM, out of memory), the worker would otherwise wait forever.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl: the check below still catches a dead parent
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 class _AnalysisPool:
     """Per-article analysis in ``workers`` processes, or in this one when ``workers`` is 1.
 
@@ -224,7 +244,12 @@ class _AnalysisPool:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         if workers > 1:
-            self._pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+            self._pool = ProcessPoolExecutor(
+                workers,
+                mp_context=get_context("fork"),
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
+            )
 
     def __enter__(self) -> _AnalysisPool:
         return self
