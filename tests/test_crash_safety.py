@@ -95,10 +95,15 @@ def _write_corpus(folder: Path, articles: int, files: int) -> list[Path]:
     return paths
 
 
-def _config(folder: Path, batch_size: int) -> Path:
-    """Small batches: many commits per step, so kills land between and inside them."""
+def _config(folder: Path, batch_size: int, workers: int = 1) -> Path:
+    """Small batches: many commits per step, so kills land between and inside them.
+    ``workers`` > 1: the clean step runs in that many worker processes even for few articles,
+    so kills also land while workers are busy."""
     path = folder / "settings.toml"
-    path.write_text(f"[pipeline]\nbatch_size = {batch_size}\n", "utf-8")
+    path.write_text(
+        f"[pipeline]\nbatch_size = {batch_size}\nworkers = {workers}\nparallel_min_articles = 2\n",
+        "utf-8",
+    )
     return path
 
 
@@ -349,7 +354,7 @@ def test_twenty_four_kills_across_ingest_and_analyze(tmp_path: Path) -> None:
     total = 300
     paths = _write_corpus(tmp_path, articles=total, files=6)
     batch = 20
-    config = _config(tmp_path, batch_size=batch)
+    config = _config(tmp_path, batch_size=batch, workers=2)
     reference = _reference(tmp_path, paths, config, total)
     rng = random.Random(int(os.environ.get("STORYTRACE_KILL_SEED", "11")))
     landed: Counter[str] = Counter()
