@@ -208,7 +208,12 @@ def _worker_count(settings: PipelineSettings, pending: int) -> int:
         return 1
     if settings.workers > 0:
         return settings.workers
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    # More would split a batch (200 articles by default) into slices of a few articles.
+    return min(cores or 1, _MAX_AUTO_WORKERS)
+
+
+_MAX_AUTO_WORKERS = 16
 
 
 def _die_with_parent(parent: int) -> None:
