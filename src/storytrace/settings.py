@@ -38,8 +38,9 @@ class PipelineSettings:
 
     batch_size: int = 200
     # Processes that clean, segment and extract facts (the per-article work, most of a run's
-    # time): 0 = one per CPU core available, 1 = none besides the main one (always so outside
-    # Linux, where workers are forked). The answer is the same for any number.
+    # time): 0 = one per CPU core available (at most 16), 1 = none besides the main one
+    # (always so outside Linux, where workers are forked). The answer is the same for any
+    # number.
     workers: int = 0
     # Starting the processes costs about a second; fewer articles than this are analysed in
     # the main process.
