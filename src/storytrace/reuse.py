@@ -225,9 +225,9 @@ def _candidate_pairs(
     articles the index already holds (those are not added a second time).
 
     A pair shares ``min_shared_fingerprints`` hashes each held by at most ``max_df`` articles
-    (indexed or in the batch). Counted in numpy over (hash, holder) rows: the postings grow
-    with the corpus until a hash reaches the cap, and counting them in Python dicts was most
-    of the stage's growth past linear.
+    (indexed or in the batch). Counted in numpy over (hash, holder) rows: a hash's postings
+    grow with the corpus until it reaches the cap, and counting them in Python dicts took a
+    fifth of the stage at 30k articles (bench/RESULTS.md, "Scale").
     """
     ids = sorted(batch)
     if not ids:
