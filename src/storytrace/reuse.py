@@ -139,9 +139,7 @@ class MemoryFingerprintIndex:
             if not hit.any():
                 continue
             counts = counts[hit]
-            rows = np.repeat(low[hit] - np.cumsum(counts) + counts, counts) + np.arange(
-                counts.sum()
-            )
+            rows = _spans(low[hit], counts)
             for value, number, position in zip(
                 run_hashes[rows].tolist(), numbers[rows].tolist(), positions[rows].tolist(),
                 strict=True,
@@ -178,6 +176,11 @@ class MemoryFingerprintIndex:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
         order = np.argsort(hashes, kind="stable")
         return hashes[order], numbers[order], positions[order]
+
+
+def _spans(starts: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The indices of the ranges ``[start, start + size)``, concatenated in order."""
+    return np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
 
 
 def fingerprints(
@@ -259,7 +262,7 @@ def _candidate_pairs(
     rare = counts[group] <= settings.max_df
     group, articles = group[rare], batch_holders[rare]
     sizes = counts[group]
-    row = np.repeat(first[group] - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
+    row = _spans(first[group], sizes)
     articles, others = np.repeat(articles, sizes), holders[row]
     keep = articles != others
     keys, shared = np.unique(articles[keep] * len(numbers) + others[keep], return_counts=True)
@@ -307,11 +310,8 @@ class PreparedCache:
     def get(self, article_id: str, make: Callable[[], _Prepared]) -> _Prepared:
         found = self._items.get(article_id)
         if found is None:
-            found = self._items[article_id] = make()
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
-        else:
-            self._items.move_to_end(article_id)
+            found = make()
+        self.put(article_id, found)
         return found
 
 
