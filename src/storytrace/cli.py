@@ -57,7 +57,8 @@ WorkersOption = Annotated[
         "--workers",
         "-j",
         min=1,
-        help="Processes that clean, segment and extract facts (default: one per CPU core; "
+        help="Processes that clean, segment and extract facts (default: one per CPU core, "
+        "at most 16; "
         "1: this one only). Overrides the settings file's \\[pipeline] workers.",
     ),
 ]

@@ -274,8 +274,8 @@ class StoryIndex:
             if position % _CHUNK_ROWS == 0:
                 chunk = vectors[position : position + _CHUNK_ROWS]
                 to_old = to_stories.of(chunk)
-                # Only the batch's earlier articles are read (to_batch[row, :position]), so the
-                # later ones are left out: in a batch of 100k that halves the stage's time.
+                # Only the batch's earlier articles are read (to_batch[row, :position]): the
+                # dense part leaves the later ones out, the sparse part drops them.
                 to_batch = to_articles.of(chunk, position + _CHUNK_ROWS)
             row = position % _CHUNK_ROWS
             count = len(self._stories.ids)
