@@ -59,6 +59,17 @@ def test_headlines_give_no_names() -> None:
     assert not [m for m in _facts(text) if m.kind in {"person", "org", "place"}]
 
 
+def test_a_sentence_dense_with_names_is_not_a_headline() -> None:
+    text = "President Amara Okonjo met Prime Minister Lars Vikander in Oslo."
+    people = {m.value for m in _kind(_facts(text), "person")}
+    assert people == {"Amara Okonjo", "Lars Vikander"}
+
+
+def test_title_case_keeps_long_prepositions_lower() -> None:
+    text = "Rescuers Search Through Rubble After Quake Strikes Coastal Towns"
+    assert not [m for m in _facts(text) if m.kind in {"person", "org", "place"}]
+
+
 def test_possessive_is_not_part_of_the_name() -> None:
     text = "Officials praised Helena Brightwater's quick response."
     (name,) = _kind(_facts(text), "person")

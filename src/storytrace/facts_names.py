@@ -110,6 +110,14 @@ SPEECH_VERBS = wordset(
     replied declared"""
 )
 _WORD = re.compile(r"\w", re.UNICODE)
+# Words that title case may leave in lower case (articles, prepositions, conjunctions).
+_TITLE_CASE_LOWER = wordset(
+    """
+    a an the and but or nor for so yet as at by in of off on out per to up via vs with from
+    into onto over upon than that amid near past like after about under above below among
+    along since until against between through without within during across toward towards
+    behind beyond despite versus while when"""
+)
 _SPACE = re.compile(r"\s+")
 _POSSESSIVE = ("'s", "’s")
 _NORM_QUOTES = str.maketrans({"’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " "})
@@ -144,9 +152,17 @@ def is_capitalised(word: str) -> bool:
 
 
 def is_headline(text: str, tokens: Sequence[Token]) -> bool:
-    """True for a title-case line ("Gay Chechens Trying to Escape ..."): capitals mean nothing."""
-    words = [surface(text, t) for t in tokens if _WORD.match(t.norm) and len(t.norm) > 3]
+    """True for a title-case line ("Gay Chechens Trying to Escape ..."): capitals mean nothing.
+
+    Title case capitalises every word but articles, prepositions and conjunctions, so one other
+    lower-case word ("President Jane Doe met ...") makes it a sentence dense with names, whose
+    capitals do mean names.
+    """
+    all_words = [surface(text, t) for t in tokens if _WORD.match(t.norm)]
+    words = [w for w in all_words if len(w) > 3]
     if len(words) < 4:
+        return False
+    if any(w.islower() and w.isalpha() and w not in _TITLE_CASE_LOWER for w in all_words):
         return False
     return sum(1 for w in words if is_capitalised(w)) >= 0.7 * len(words)
 
