@@ -144,6 +144,55 @@ def test_speech_verbs_and_attribution_patterns(text: str, speaker: str, verb: st
     assert (quote.speaker, quote.verb) == (speaker, verb)
 
 
+def test_a_name_after_a_participle_is_what_was_said_not_who_said_it() -> None:
+    text = 'Reporter Ines Duarte posted a note, saying Varga "could miss the final two games."'
+    assert _speakers(text) == ["Ines Duarte"]
+
+
+def test_a_coordinated_speech_verb_takes_the_subject_opening_the_sentence() -> None:
+    text = (
+        "Kiel would not comment -- while not denying the report -- but confirmed on her blog "
+        'that she "has been approached about the post."'
+    )
+    assert _speakers(text) == ["Kiel"]
+
+
+def test_a_coordinated_verb_after_another_opening_gives_no_speaker() -> None:
+    text = 'The police arrested Tomas Varga and said he had "planned the theft for weeks."'
+    assert _speakers(text) == [""]
+
+
+def test_according_to_a_web_address() -> None:
+    text = 'According to northgazette.com, the mayor is "the council\'s first choice" for the job.'
+    assert _said(text) == [("the council's first choice", "northgazette.com", "according to")]
+
+
+def test_a_participle_reports_a_pronoun_subject() -> None:
+    text = (
+        "Nadia Brenner toured the dam.\n"
+        '"We are ready for it," she insisted, adding: "There is nothing to fear here."'
+    )
+    assert _speakers(text) == ["Nadia Brenner", "Nadia Brenner"]
+
+
+def test_a_role_noun_finds_the_person_introduced_with_that_role() -> None:
+    text = (
+        "Mayor Jane Okafor and Kestrel Mining spokesman Bill Arnott spoke on Monday.\n"
+        '"We take safety very seriously," the spokesman said.\n'
+        "Lena Fischer, the company's chief engineer, inspected the shaft.\n"
+        "Okafor praised the crews.\n"
+        '"The shaft is sound and dry," the engineer added.'
+    )
+    assert _speakers(text) == ["Bill Arnott", "Lena Fischer"]
+
+
+def test_a_quote_left_open_at_the_end_runs_to_the_end() -> None:
+    text = 'A ministry spokeswoman said: "We know of the case.\nWe are giving consular help.'
+    assert [text[a:b] for a, b in quote_spans(text)] == [
+        "We know of the case.\nWe are giving consular help."
+    ]
+
+
 def test_joint_speakers() -> None:
     text = (
         "Producers Hana Kiel and Bo Lund confirmed the date.\n"

@@ -122,8 +122,14 @@ def _double_spans(text: str) -> list[tuple[int, int]]:
                 continue
         spans.append((open_at + 1, i))
         open_at = -1
-    if open_at >= 0 and _line_start(text, open_at):
-        spans.append((open_at + 1, _line_end(text, open_at)))
+    if open_at >= 0:
+        if not _line_start(text, open_at) and _may_span_lines(text, open_at):
+            # 'said: "We are aware ...' never closed: the closing mark was lost at the end of
+            # the article, so the quote runs to the end (if that is near).
+            if text.count("\n", open_at) <= _MAX_LINES:
+                spans.append((open_at + 1, len(text)))
+        elif _line_start(text, open_at):
+            spans.append((open_at + 1, _line_end(text, open_at)))
     return spans
 
 

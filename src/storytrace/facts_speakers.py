@@ -42,7 +42,8 @@ SPEECH_VERBS = _BASE_SPEECH_VERBS | wordset(
     acknowledged acknowledges acknowledging conceded concedes recalled recalls recalling
     remarked commented responded reported reports testified testifies shouted yelled joked
     quipped countered stressed stresses emphasised emphasized posted described describes
-    describing"""
+    describing vowed vows pledged predicted cautioned lamented complained boasted
+    continued suggested pleaded exclaimed"""
 )
 _SKIP_BEFORE_VERB = KEY_ADVERBS | wordset(
     "has had have also later then just would will did does do not never again further"
@@ -128,6 +129,15 @@ _MEDIA = re.compile(
     r"Reuters|AFP|BBC|CNN|Magazine|Daily|Reporter)\b"
 )
 _MEDIA_NOUNS = wordset("newspaper paper magazine station channel network broadcaster website site")
+_COORDINATORS = wordset("and but")
+# ", the company's chief spokesman" after a name: the role words of an apposition.
+_ROLE_AFTER = re.compile(
+    r",\s+(?:the|a|an|its|his|her|their)\s+((?:[\w'’.-]+\s+){0,4}?[\w-]+)\s*[,.;]"
+)
+# A web address standing for its publisher ("according to washingtonpost.com").
+_DOMAIN = re.compile(
+    r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|co\.uk|[a-z]{2})"
+)
 _AGE = re.compile(r"(?:\d+-)?year-old")  # "the 42-year-old said": a person
 LOOKBACK_SENTENCES = 3
 # The kind of a speaker known only by one capitalised word: a person or an organisation.
@@ -439,7 +449,12 @@ class Speakers:
 
     def _subject(self, verb: int) -> _Subject | None:
         tokens = self.tokens
-        if tokens[verb].norm == "according":
+        norm = tokens[verb].norm
+        if norm == "according":
+            source = verb + 2
+            if self._same_sentence(verb, source) and _DOMAIN.fullmatch(tokens[source].norm):
+                # "according to washingtonpost.com": the site stands for its publisher
+                return _Subject(self._word(source), tokens[source].start, tokens[source].end, "org")
             return self._after(verb + 1, nominal=True, strict=False)
         prev = tokens[verb - 1].norm if self._same_sentence(verb, verb - 1) else ""
         before_prev = tokens[verb - 2].norm if self._same_sentence(verb, verb - 2) else ""
@@ -447,9 +462,10 @@ class Speakers:
             found = self._after(verb, nominal=True, strict=False)  # '"...," said Jane Smith'
             if found is not None:
                 return found
-        elif prev == "," and tokens[verb].norm not in _TOLD:
+        elif prev == "," and not (norm in _TOLD or norm.endswith("ing")):
             # "..., said Jane Smith."; but in "Smith, the insurer, told France Info" the name
-            # after the verb is the one spoken to
+            # after the verb is the one spoken to, and in "X wrote, saying Bush ..." the name
+            # after a participle is what was said, never who said it
             found = self._after(verb, nominal=False, strict=True)
             if found is not None:
                 return found
@@ -593,6 +609,8 @@ class Speakers:
             return self._first_in_clause(clause, verb)
         if tokens[verb].norm.endswith("ing") and norm in _PARTICIPLE_LINKS:
             return self._first_in_clause(clause, verb)  # "X ate breakfast before saying ..."
+        if norm in _COORDINATORS:
+            return self._sentence_subject(verb)  # "X would not comment but confirmed that"
         if norm == ",":
             if tokens[verb].norm.endswith("ing"):
                 return self._first_in_clause(clause, verb)  # "X condemned it, saying ..."
@@ -749,11 +767,31 @@ class Speakers:
                 kind = "person"
             else:
                 return _Subject("", start, end, None)
-            name = self.resolve(start, kind, media=head_norm in _MEDIA_NOUNS)
+            name = self._role_holder(head_norm, start) if kind == "person" else None
+            if name is None:
+                name = self.resolve(start, kind, media=head_norm in _MEDIA_NOUNS)
             if name is not None:
                 return _Subject(name, start, end, kind if name else None)
             return _Subject("", start, end, None)
         return _Subject("", start, end, "person")  # "a witness": someone new, never named
+
+    def _role_holder(self, role: str, position: int) -> str | None:
+        """The person the article introduced with this role before ``position``, for "the
+        spokesman" after "Acme spokesman Bill Jones" or "Bill Jones, the company's spokesman":
+        the latest such person, or None when no mention carries the role."""
+        holder: Mention | None = None
+        for mention in self.by_start.values():
+            if mention.kind != "person" or mention.start >= position:
+                continue
+            if self.in_quote(mention.start):
+                continue
+            before = self.text[max(0, mention.start - 40) : mention.start].split()
+            after = _ROLE_AFTER.match(self.text, mention.end)
+            titled = bool(before) and before[-1].casefold().rstrip(".") == role
+            apposed = after is not None and role in after.group(1).casefold().split()
+            if (titled or apposed) and (holder is None or mention.start > holder.start):
+                holder = mention
+        return self._mention_name(holder) if holder is not None else None
 
     def _pronoun(self, i: int, kind: str) -> _Subject:
         """A pronoun resolved by salience; an object pronoun ("quoted him as saying") never
@@ -766,6 +804,16 @@ class Speakers:
         if name:
             return _Subject(name, token.start, token.end, kind)
         return _Subject("", token.start, token.end, None)
+
+    def _sentence_subject(self, verb: int) -> _Subject | None:
+        """The subject of a verb coordinated with an earlier one ("X declined to comment but
+        confirmed ..."): the name that opens the sentence, or nobody when the sentence opens
+        with something else (the name first met later may be an object)."""
+        start = self.first_token[self.sentence_of(verb)]
+        found = self._first_in_clause(start, verb)
+        if found is None or found.start != self.tokens[start].start:
+            return None
+        return found
 
     def _first_in_clause(self, clause: int, verb: int) -> _Subject | None:
         """The first named person (else organisation) of the clause: its likely subject."""
@@ -782,6 +830,8 @@ class Speakers:
                 return _Subject(self._mention_name(m), m.start, m.end, kind)
         # "Ortega condemned the delay, saying ...": a lone capitalised subject opening the clause
         first = self.tokens[clause]
+        if first.norm in _PRONOUN_PERSON and clause < verb:
+            return self._pronoun(clause, "person")  # "she insisted, adding: ..."
         word = self._word(clause)
         follower = self._word(clause + 1) if clause + 1 < verb else ""
         if (
