@@ -137,6 +137,9 @@ def test_a_whole_sentence_in_marks_is_a_quote_of_the_previous_speaker() -> None:
             "Tomas Varga",
             "according to",
         ),
+        ('Ortega was quoted as saying: "We expected far more rain tonight."', "Ortega", "saying"),
+        ('Ortega agreed: "We expected far more rain tonight."', "Ortega", "agreed"),
+        ('"We expected far more rain tonight," Ortega vowed.', "Ortega", "vowed"),
     ],
 )
 def test_speech_verbs_and_attribution_patterns(text: str, speaker: str, verb: str) -> None:

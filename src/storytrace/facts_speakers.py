@@ -43,7 +43,7 @@ SPEECH_VERBS = _BASE_SPEECH_VERBS | wordset(
     remarked commented responded reported reports testified testifies shouted yelled joked
     quipped countered stressed stresses emphasised emphasized posted described describes
     describing vowed vows pledged predicted cautioned lamented complained boasted
-    continued suggested pleaded exclaimed"""
+    continued suggested pleaded exclaimed agreed"""
 )
 _SKIP_BEFORE_VERB = KEY_ADVERBS | wordset(
     "has had have also later then just would will did does do not never again further"
@@ -674,7 +674,10 @@ class Speakers:
         if norm in _PRONOUN_UNNAMED or norm == "them":
             return _Subject("", tokens[i].start, tokens[i].end, None)
         if norm == "as" and tokens[verb].norm.endswith("ing") and i - 1 >= clause:
-            return self._core_ending_at(i - 1, clause, verb)  # "quoted him as saying"
+            k = i - 1
+            if tokens[k].norm == "quoted" and k - 2 >= clause and tokens[k - 1].norm in _BE:
+                return self._core_ending_at(k - 2, clause, verb)  # "X was quoted as saying"
+            return self._core_ending_at(k, clause, verb)  # "quoted him as saying"
         if norm in _FUNCTION_WORDS:
             return None
         word = self._word(i)
