@@ -1,11 +1,11 @@
-"""Facts stage: mentions of people, organisations, places, numbers, dates and quotes.
+"""Facts stage: mentions of people, organisations, places, numbers, dates, quotes and claims.
 
 Rule-based and precision first: a mention the rules are unsure of is left out, because the
 compare stage turns mentions into claims that sources disagree, and a false disagreement costs
 a reader more than a missed one. Each kind has its own module (``facts_names``,
-``facts_dates``, ``facts_numbers``, ``facts_quotes``); this front runs them in dependency
-order: names first (dates and quotes look for subjects and speakers among them), dates before
-numbers (a day or year inside a date is not a count).
+``facts_dates``, ``facts_numbers``, ``facts_quotes``, ``facts_claims``); this front runs them in
+dependency order: names first (dates and quotes look for subjects and speakers among them),
+dates before numbers (a day or year inside a date is not a count).
 
 Value and key formats, which the compare stage relies on:
 
@@ -20,6 +20,8 @@ Value and key formats, which the compare stage relies on:
   day|month|year|weekday; key = "<subject> <adverbs> <verb>" ("the daily herald first
   reported") or "".
 - ``quote``: value = normalized quote text; key = speaker or ""; qualifier = speech verb.
+- ``claim``: reported speech ("Smith said the dam held"): value = the normalized reported
+  clause; key = speaker or "" (a group or someone unnamed); qualifier = speech verb.
 """
 
 from __future__ import annotations
@@ -27,13 +29,16 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from .facts_claims import Claim, find_claims
 from .facts_dates import find_dates
 from .facts_names import find_names
 from .facts_numbers import find_numbers
-from .facts_quotes import find_quotes
-from .model import Article, Mention, Segmentation, Token
+from .facts_quotes import Quote, quotes_of
+from .facts_quotes_marks import quote_spans
+from .facts_speakers import Speakers
+from .model import Article, Mention, MentionKind, Segmentation, Token
 
-ALGORITHM = "facts.rules.v2"
+ALGORITHM = "facts.rules.v3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +48,12 @@ class FactsSettings:
     ``min_quote_words`` keeps scare quotes ("concentration camps") out of the quotes;
     ``future_tolerance_days`` is how far past the publication date a yearless date may fall
     before it is read as last year's ("in December" in a May article is last December, "on
-    20 May" in an article of 19 May is tomorrow).
+    20 May" in an article of 19 May is tomorrow); ``claims`` turns reported speech on.
     """
 
     min_quote_words: int = 4
     future_tolerance_days: int = 31
+    claims: bool = True
 
 
 def _sentence_tokens(segmentation: Segmentation) -> list[tuple[Token, ...]]:
@@ -73,7 +79,40 @@ def extract_facts(
         text, sentences, names, article.published, article.id, settings.future_tolerance_days
     )
     numbers = find_numbers(text, sentences, [(d.start, d.end) for d in dates], article.id)
-    quotes = find_quotes(text, sentences, names, article.id, settings.min_quote_words)
-    mentions = [*names, *dates, *numbers, *quotes]
+    speech = _speech(text, sentences, names, article.id, settings)
+    mentions = [*names, *dates, *numbers, *speech]
     mentions.sort(key=lambda m: (m.start, m.end, m.kind, m.value, m.key))
     return tuple(mentions)
+
+
+def _speech(
+    text: str,
+    sentences: list[tuple[Token, ...]],
+    names: list[Mention],
+    article_id: str,
+    settings: FactsSettings,
+) -> list[Mention]:
+    """Quote and claim mentions; both read the speech verbs and speakers found once."""
+    spans = quote_spans(text)
+    if not any(sentences) or not (spans or settings.claims):
+        return []
+    speakers = Speakers(text, sentences, names, spans)
+    found: list[tuple[MentionKind, Quote | Claim]] = [
+        ("quote", q) for q in quotes_of(speakers, settings.min_quote_words)
+    ]
+    if settings.claims:
+        found += [("claim", c) for c in find_claims(speakers)]
+    return [
+        Mention(
+            article_id,
+            item.start,
+            item.end,
+            kind,
+            item.value,
+            item.speaker,
+            item.verb,
+            speaker_start=item.speaker_start,
+            speaker_end=item.speaker_end,
+        )
+        for kind, item in found
+    ]

@@ -22,7 +22,7 @@ its own, the speaker of the quote it continues or of the reported speech or lead
 before it.
 
 ``find_quote_spans`` returns ``Quote`` records with the speaker's mention span;
-``find_quotes`` turns them into mentions: ``value`` is the quote normalized for comparison
+``facts.extract_facts`` turns them into mentions: ``value`` is the quote normalized for comparison
 (case-folded, punctuation dropped, contractions expanded, "can not" -> "cannot"), ``key`` the
 speaker's name or "" when unknown, ``qualifier`` the speech verb ("said", "according to").
 """
@@ -180,11 +180,17 @@ def find_quote_spans(
     spans = quote_spans(text)
     if not spans or not any(sentences):
         return ()
-    speakers = Speakers(text, sentences, names, spans)
+    return quotes_of(Speakers(text, sentences, names, spans), min_words)
+
+
+def quotes_of(speakers: Speakers, min_words: int) -> tuple[Quote, ...]:
+    """The direct quotes of an article whose speech verbs and quote spans ``speakers`` holds
+    (built once per article, as reported speech reads it too)."""
+    text = speakers.text
     quotes: list[Quote] = []
     previous: tuple[Attribution | None, int] | None = None  # last kept quote: speaker, sentence
     short = min(min_words, ATTRIBUTED_MIN_WORDS)
-    for start, end in spans:
+    for start, end in speakers.quotes:
         body = text[start:end]
         words = len(_WORDS.findall(body))
         value = normalize_quote(body)
@@ -223,27 +229,3 @@ def find_quote_spans(
                 )
             )
     return tuple(quotes)
-
-
-def find_quotes(
-    text: str,
-    sentences: Sequence[Sequence[Token]],
-    names: Sequence[Mention],
-    article_id: str,
-    min_words: int,
-) -> list[Mention]:
-    """Quote mentions: normalized text, speaker name as ``key``, speech verb as ``qualifier``."""
-    return [
-        Mention(
-            article_id,
-            q.start,
-            q.end,
-            "quote",
-            q.value,
-            q.speaker,
-            q.verb,
-            speaker_start=q.speaker_start,
-            speaker_end=q.speaker_end,
-        )
-        for q in find_quote_spans(text, sentences, names, min_words)
-    ]

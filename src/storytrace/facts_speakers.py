@@ -258,6 +258,7 @@ class Speakers:
             for i, t in enumerate(self.tokens)
             if (t.norm in SPEECH_VERBS or t.norm == "according") and self._is_speech_verb(i)
         ]
+        self.verb_set = frozenset(self.verbs)
         self.attributions: dict[int, Attribution | None] = {}
         for verb in self.verbs:
             self.attributions[verb] = self._attribute(verb)

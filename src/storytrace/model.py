@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Literal, NamedTuple
 
 ArticleFormat = Literal["text", "html"]
-MentionKind = Literal["person", "org", "place", "number", "date", "quote"]
+MentionKind = Literal["person", "org", "place", "number", "date", "quote", "claim"]
 ReuseKind = Literal["verbatim", "edited"]
 FamilyKind = Literal["copy", "quote"]
 FindingKind = Literal["agree", "disagree", "variant"]

@@ -1,0 +1,191 @@
+"""Reported speech: what a named speaker is said to have said, outside quotation marks.
+
+"Smith said the dam held", "the ministry confirmed that two men were held", "the toll rose,
+police said", "according to the ministry, the toll rose": each is a claim the article
+attributes to someone, which a fact-checker weighs differently from the reporter's own words.
+A claim is the reported clause ("that" or "if" left out, the final full stop too), with the
+speaker the speech verb's subject (``facts_speakers``) and the verb.
+
+Precision first, as everywhere in facts: a verb whose subject the rules cannot find gives no
+claim; a verb followed by a noun phrase ("confirmed her death") gives none unless it is one of
+the verbs that take a bare clause ("said", "says", "added"...); and a clause that holds a
+direct quote is left to the quote, as the labelling guidelines of the benchmark also do.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from .facts_names import wordset
+from .facts_quotes import normalize_quote
+from .facts_speakers import Attribution, Speakers
+
+# Verbs that report a bare clause ("Smith said the dam held"); the others need "that".
+_BARE_CLAUSE_VERBS = wordset(
+    "said says say added adds tweeted wrote writes stated claimed claims argued argues insisted "
+    "insists explained noted admitted conceded"
+)
+# Words that open the reported clause and are not part of it.
+_COMPLEMENTIZERS = wordset("that")
+_QUESTION_WORDS = wordset("if whether")
+_ASK_VERBS = wordset("asked asks asking")
+_PREPOSITIONS = wordset("in on at during after before from to with for by of about over via")
+# How far "that" may follow the verb ("told reporters on Tuesday that ...").
+_THAT_WINDOW = 7
+# A trailing attribution may be followed by this many tokens ("..., police said on Monday.").
+_TAIL_TOKENS = 6
+_MIN_CLAIM_WORDS = 3
+_END_PUNCTUATION = frozenset({".", "!", "?", ";", ":"})
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A reported clause ``[start, end)`` and its attribution."""
+
+    start: int
+    end: int
+    value: str
+    speaker: str
+    speaker_start: int
+    speaker_end: int
+    verb: str
+
+
+def find_claims(speakers: Speakers) -> list[Claim]:
+    """Reported clauses of every attributed speech verb, in text order, none overlapping."""
+    claims: list[Claim] = []
+    for verb in speakers.verbs:
+        attribution = speakers.attributions.get(verb)
+        if attribution is None:
+            continue
+        span = _clause(speakers, verb, attribution)
+        if span is None:
+            continue
+        start, end = span
+        text = speakers.text
+        if len(text[start:end].split()) < _MIN_CLAIM_WORDS:
+            continue
+        if any(s < end and start < e for s, e in speakers.quotes):
+            continue  # a direct quote inside: the quote is the record
+        if claims and start < claims[-1].end:
+            continue
+        claims.append(
+            Claim(
+                start,
+                end,
+                normalize_quote(text[start:end]),
+                attribution.name,
+                attribution.start,
+                attribution.end,
+                attribution.verb,
+            )
+        )
+    claims.sort(key=lambda c: c.start)
+    return claims
+
+
+def _clause(speakers: Speakers, verb: int, attribution: Attribution) -> tuple[int, int] | None:
+    """The offsets of the clause this verb reports, or None when there is none to take."""
+    tokens = speakers.tokens
+    sentence = speakers.sentence_of(verb)
+    lo, hi = speakers.first_token[sentence], speakers.first_token[sentence + 1]
+    last = _last_content(speakers, lo, hi)
+    if last is None:
+        return None
+    if verb > lo and tokens[verb - 1].norm == "to":
+        return None  # "declined to say whether ...", "wants to say": nothing was said
+    if tokens[verb].norm == "according":
+        if verb == lo:  # "According to X, <clause>."
+            comma = _next(speakers, verb + 2, last + 1, ",")
+            return None if comma is None else _span(speakers, comma + 1, last)
+        if verb - 1 > lo and tokens[verb - 1].norm == ",":  # "<clause>, according to X."
+            return _span(speakers, lo, verb - 2)
+        return None
+    subject_first = attribution.start < tokens[verb].start
+    attribution_first = min(attribution.start, tokens[verb].start)
+    first = speakers.sentence_at(attribution_first)
+    if first != sentence:
+        return None  # the subject was resolved from another sentence: no local attribution
+    # Where the attribution starts in tokens; a comma right before it ends a fronted clause.
+    k = lo
+    while k < hi and tokens[k].start < attribution_first:
+        k += 1
+    tail_end = verb if subject_first else _token_at(speakers, attribution.end - 1, hi)
+    if k - 1 > lo and tokens[k - 1].norm == ",":
+        if last - tail_end <= _TAIL_TOKENS and _only_adjuncts(speakers, tail_end + 1, last + 1):
+            return _span(speakers, lo, k - 2)  # "<clause>, police said."
+        if tail_end + 1 <= last and tokens[tail_end + 1].norm == ",":
+            return _span(speakers, tail_end + 2, last)  # "After it, he said, <clause>."
+        return None
+    if not subject_first:
+        return None
+    return _after_verb(speakers, verb, last)
+
+
+def _after_verb(speakers: Speakers, verb: int, last: int) -> tuple[int, int] | None:
+    """ "X said (that) <clause>", "X told reporters that <clause>", "X asked if <clause>"."""
+    tokens = speakers.tokens
+    norm = tokens[verb].norm
+    for j in range(verb + 1, min(verb + 1 + _THAT_WINDOW, last + 1)):
+        word = tokens[j].norm
+        if word in _END_PUNCTUATION or word == "," or speakers.inside(j):
+            break
+        if word in _COMPLEMENTIZERS or (norm in _ASK_VERBS and word in _QUESTION_WORDS):
+            return _span(speakers, j + 1, last)
+    nxt = verb + 1
+    if norm not in _BARE_CLAUSE_VERBS or nxt > last:
+        return None
+    if not tokens[nxt].norm[:1].isalnum():
+        return None  # 'said: "..."', 'said, "...': a quote or a list, not a clause
+    if tokens[nxt].norm in _PREPOSITIONS:
+        return None  # "said in a statement.": an adjunct, the words are elsewhere
+    return _span(speakers, nxt, last)
+
+
+def _span(speakers: Speakers, first: int, last: int) -> tuple[int, int] | None:
+    """Offsets from token ``first`` to token ``last``, cut before a trailing participle
+    (", adding that ...": a claim of its own) and without closing punctuation."""
+    tokens = speakers.tokens
+    if first > last:
+        return None
+    verbs = speakers.verb_set
+    for j in range(first + 1, last):
+        if tokens[j].norm == "," and tokens[j + 1].norm.endswith("ing") and j + 1 in verbs:
+            last = j - 1
+            break
+    while last >= first and not tokens[last].norm[:1].isalnum() and tokens[last].norm != ")":
+        last -= 1
+    if last < first:
+        return None
+    return tokens[first].start, tokens[last].end
+
+
+def _last_content(speakers: Speakers, lo: int, hi: int) -> int | None:
+    """The last token of the sentence before its closing punctuation."""
+    last = hi - 1
+    while last >= lo and speakers.tokens[last].norm in _END_PUNCTUATION:
+        last -= 1
+    return last if last >= lo else None
+
+
+def _next(speakers: Speakers, start: int, stop: int, norm: str) -> int | None:
+    for j in range(start, stop):
+        if speakers.tokens[j].norm == norm:
+            return j
+    return None
+
+
+def _token_at(speakers: Speakers, offset: int, hi: int) -> int:
+    """The index of the token holding ``offset`` (the last token before ``hi`` at worst)."""
+    j = bisect_right(speakers.starts, offset) - 1
+    return min(max(j, 0), hi - 1)
+
+
+def _only_adjuncts(speakers: Speakers, first: int, stop: int) -> bool:
+    """Tokens after a trailing attribution are time or place adjuncts ("on Monday", "in a
+    statement"), not a clause of their own: no comma, no second verb."""
+    return all(
+        speakers.tokens[j].norm not in {",", "that"} and j not in speakers.verb_set
+        for j in range(first, stop)
+    )

@@ -1,0 +1,79 @@
+"""Reported speech (claims): one invented text per rule (issue 7)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storytrace.facts import FactsSettings, extract_facts
+from storytrace.model import Article
+from storytrace.segment import segment
+
+INTRO = "Mayor Ilse Brandt and Kestrel Mining spokesman Teo Marsh spoke on Monday.\n"
+
+
+def _claims(sentence: str, settings: FactsSettings | None = None) -> list[tuple[str, str, str]]:
+    """(reported clause, speaker, verb) per claim of INTRO + sentence."""
+    text = INTRO + sentence
+    article = Article("a", "test", "text", b"", text=text)
+    mentions = extract_facts(article, segment(article), settings or FactsSettings())
+    return [(text[m.start : m.end], m.key, m.qualifier) for m in mentions if m.kind == "claim"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Brandt said the bridge will reopen by spring.",
+            ("the bridge will reopen by spring", "Ilse Brandt", "said"),
+        ),
+        (
+            "Marsh told reporters on Tuesday that nobody was hurt in the blast.",
+            ("nobody was hurt in the blast", "Teo Marsh", "told"),
+        ),
+        (
+            "Two miners were trapped overnight, Marsh said on Monday.",
+            ("Two miners were trapped overnight", "Teo Marsh", "said"),
+        ),
+        (
+            "The shaft flooded at dawn, according to Marsh.",
+            ("The shaft flooded at dawn", "Teo Marsh", "according to"),
+        ),
+        (
+            "After two hours, Marsh said, the pumps restarted.",
+            ("the pumps restarted", "Teo Marsh", "said"),
+        ),
+        (
+            "Brandt asked whether the permit was still valid.",
+            ("the permit was still valid", "Ilse Brandt", "asked"),
+        ),
+    ],
+)
+def test_reported_clauses_and_their_speakers(sentence: str, expected: tuple[str, str, str]) -> None:
+    assert _claims(sentence) == [expected]
+
+
+def test_a_participle_after_the_clause_is_a_claim_of_its_own() -> None:
+    assert _claims("Marsh said the shaft was safe, adding that inspections would go on.") == [
+        ("the shaft was safe", "Teo Marsh", "said"),
+        ("inspections would go on", "Teo Marsh", "adding"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Brandt confirmed her resignation.",  # a noun phrase, not a clause
+        "Brandt urged residents to stay at home.",  # a directive
+        "Marsh said in a statement.",  # an adjunct only
+        "Marsh declined to say whether the mine would reopen.",  # nothing was said
+        'Brandt said the city "will rebuild the bridge by spring."',  # the quote is the record
+        "It is said that the mine will close.",  # no speaker
+    ],
+)
+def test_no_claim_without_a_speaker_and_a_reported_clause(sentence: str) -> None:
+    assert _claims(sentence) == []
+
+
+def test_claims_can_be_turned_off() -> None:
+    sentence = "Brandt said the bridge will reopen by spring."
+    assert _claims(sentence, FactsSettings(claims=False)) == []
