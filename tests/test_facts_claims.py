@@ -46,6 +46,22 @@ def _claims(sentence: str, settings: FactsSettings | None = None) -> list[tuple[
             "Brandt asked whether the permit was still valid.",
             ("the permit was still valid", "Ilse Brandt", "asked"),
         ),
+        (
+            "During a visit to the site, Brandt said the review had been rushed.",
+            ("the review had been rushed", "Ilse Brandt", "said"),
+        ),
+        (
+            "Marsh said at least three miners were hurt.",
+            ("at least three miners were hurt", "Teo Marsh", "said"),
+        ),
+        (
+            "The pumps failed at noon, the company spokesman said.",
+            ("The pumps failed at noon", "Teo Marsh", "said"),
+        ),
+        (
+            "The toll rose to nine, the USGS reported.",
+            ("The toll rose to nine", "USGS", "reported"),
+        ),
     ],
 )
 def test_reported_clauses_and_their_speakers(sentence: str, expected: tuple[str, str, str]) -> None:
@@ -68,6 +84,7 @@ def test_a_participle_after_the_clause_is_a_claim_of_its_own() -> None:
         "Marsh declined to say whether the mine would reopen.",  # nothing was said
         'Brandt said the city "will rebuild the bridge by spring."',  # the quote is the record
         "It is said that the mine will close.",  # no speaker
+        "The pumps failed, said Marsh, a geologist from Oslo.",  # an apposition, no clause
     ],
 )
 def test_no_claim_without_a_speaker_and_a_reported_clause(sentence: str) -> None:

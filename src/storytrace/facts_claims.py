@@ -17,14 +17,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .facts_names import wordset
+from .facts_names import WEEKDAYS, wordset
 from .facts_quotes import normalize_quote
 from .facts_speakers import Attribution, Speakers
 
 # Verbs that report a bare clause ("Smith said the dam held"); the others need "that".
 _BARE_CLAUSE_VERBS = wordset(
     "said says say added adds tweeted wrote writes stated claimed claims argued argues insisted "
-    "insists explained noted admitted conceded"
+    "insists explained noted admitted conceded saying"
 )
 # Words that open the reported clause and are not part of it.
 _COMPLEMENTIZERS = wordset("that")
@@ -35,6 +35,9 @@ _PREPOSITIONS = wordset("in on at during after before from to with for by of abo
 _THAT_WINDOW = 7
 # A trailing attribution may be followed by this many tokens ("..., police said on Monday.").
 _TAIL_TOKENS = 6
+_TIME_WORDS = wordset("today yesterday tonight earlier later late last this") | frozenset(WEEKDAYS)
+# Words that may stand between that comma and the speaker's name ("the Navy spokesperson").
+_ATTRIBUTION_LEAD = 4
 _MIN_CLAIM_WORDS = 3
 _END_PUNCTUATION = frozenset({".", "!", "?", ";", ":"})
 
@@ -107,17 +110,21 @@ def _clause(speakers: Speakers, verb: int, attribution: Attribution) -> tuple[in
     first = speakers.sentence_at(attribution_first)
     if first != sentence:
         return None  # the subject was resolved from another sentence: no local attribution
-    # Where the attribution starts in tokens; a comma right before it ends a fronted clause.
+    # The comma closing the clause before a trailing attribution: the last one before the
+    # attribution, with only its words between ("..., the Navy spokesperson said").
     k = lo
     while k < hi and tokens[k].start < attribution_first:
         k += 1
+    comma = k - 1
+    while comma > lo and k - comma <= _ATTRIBUTION_LEAD and tokens[comma].norm != ",":
+        comma -= 1
     tail_end = verb if subject_first else _token_at(speakers, attribution.end - 1, hi)
-    if k - 1 > lo and tokens[k - 1].norm == ",":
+    if comma > lo and tokens[comma].norm == "," and k - comma <= _ATTRIBUTION_LEAD:
         if last - tail_end <= _TAIL_TOKENS and _only_adjuncts(speakers, tail_end + 1, last + 1):
-            return _span(speakers, lo, k - 2)  # "<clause>, police said."
-        if tail_end + 1 <= last and tokens[tail_end + 1].norm == ",":
-            return _span(speakers, tail_end + 2, last)  # "After it, he said, <clause>."
-        return None
+            return _span(speakers, lo, comma - 1)  # "<clause>, police said."
+        if subject_first and tail_end + 1 <= last and tokens[tail_end + 1].norm == ",":
+            # "After it, he said, <clause>." (after "said X," comes X's apposition instead)
+            return _span(speakers, tail_end + 2, last)
     if not subject_first:
         return None
     return _after_verb(speakers, verb, last)
@@ -138,7 +145,7 @@ def _after_verb(speakers: Speakers, verb: int, last: int) -> tuple[int, int] | N
         return None
     if not tokens[nxt].norm[:1].isalnum():
         return None  # 'said: "..."', 'said, "...': a quote or a list, not a clause
-    if tokens[nxt].norm in _PREPOSITIONS:
+    if tokens[nxt].norm in _PREPOSITIONS and not _amount(speakers, nxt):
         return None  # "said in a statement.": an adjunct, the words are elsewhere
     return _span(speakers, nxt, last)
 
@@ -159,6 +166,15 @@ def _span(speakers: Speakers, first: int, last: int) -> tuple[int, int] | None:
     if last < first:
         return None
     return tokens[first].start, tokens[last].end
+
+
+def _amount(speakers: Speakers, i: int) -> bool:
+    """ "at least" / "at most" / "up to" open a count ("said at least three people died")."""
+    pair = (
+        speakers.tokens[i].norm,
+        speakers.tokens[i + 1].norm if i + 1 < len(speakers.tokens) else "",
+    )
+    return pair in {("at", "least"), ("at", "most"), ("up", "to")}
 
 
 def _last_content(speakers: Speakers, lo: int, hi: int) -> int | None:
@@ -183,9 +199,15 @@ def _token_at(speakers: Speakers, offset: int, hi: int) -> int:
 
 
 def _only_adjuncts(speakers: Speakers, first: int, stop: int) -> bool:
-    """Tokens after a trailing attribution are time or place adjuncts ("on Monday", "in a
-    statement"), not a clause of their own: no comma, no second verb."""
+    """Tokens after a trailing attribution are a time or place adjunct ("on Monday", "in a
+    statement", "today"), not a clause of its own: nothing, or a preposition or time word
+    first, and no comma or second verb."""
+    tokens = speakers.tokens
+    if first >= stop:
+        return True
+    if tokens[first].norm not in _PREPOSITIONS and tokens[first].norm not in _TIME_WORDS:
+        return False
     return all(
-        speakers.tokens[j].norm not in {",", "that"} and j not in speakers.verb_set
+        tokens[j].norm not in {",", "that"} and j not in speakers.verb_set
         for j in range(first, stop)
     )

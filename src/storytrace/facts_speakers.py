@@ -689,6 +689,9 @@ class Speakers:
                 and tokens[i - 1].norm in _DETERMINERS
                 and norm not in self.full_names
             ):
+                if len(word) >= 2 and word.isupper():
+                    # "the FBI said", "the NYDN reports": an acronym names an organisation
+                    return _Subject(word, tokens[i].start, tokens[i].end, "org")
                 name = ""  # "the Democrat said", "the Pentagon said": not a personal name
             joint = self._joint_before(i, clause)
             if joint is not None and name:
