@@ -62,6 +62,18 @@ def _claims(sentence: str, settings: FactsSettings | None = None) -> list[tuple[
             "The toll rose to nine, the USGS reported.",
             ("The toll rose to nine", "USGS", "reported"),
         ),
+        (
+            "The toll rose to nine, dpa reported.",
+            ("The toll rose to nine", "dpa", "reported"),
+        ),
+        (
+            "The toll rose to nine, Northern Courier magazine reported.",
+            ("The toll rose to nine", "Northern Courier", "reported"),
+        ),
+        (
+            "The Valley Ledger newspaper said the toll rose to nine.",
+            ("the toll rose to nine", "Valley Ledger", "said"),
+        ),
     ],
 )
 def test_reported_clauses_and_their_speakers(sentence: str, expected: tuple[str, str, str]) -> None:

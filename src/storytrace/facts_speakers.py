@@ -128,6 +128,8 @@ _MEDIA = re.compile(
     r"\b(?:News|Press|Times|Post|Herald|Tribune|Journal|Telegraph|Gazette|TV|Television|Radio|"
     r"Reuters|AFP|BBC|CNN|Magazine|Daily|Reporter)\b"
 )
+# News agencies whose own spelling is lower case, so the name rules never see them.
+_AGENCIES = wordset("dpa epd kna apa sda")
 _MEDIA_NOUNS = wordset("newspaper paper magazine station channel network broadcaster website site")
 _COORDINATORS = wordset("and but")
 # ", the company's chief spokesman" after a name: the role words of an apposition.
@@ -682,6 +684,8 @@ class Speakers:
         if norm in _FUNCTION_WORDS:
             return None
         word = self._word(i)
+        if norm in _AGENCIES:  # "dpa reported": agencies that write their names in lower case
+            return _Subject(word, tokens[i].start, tokens[i].end, "org")
         if is_capitalised(word) and word.isalpha() and norm not in _CAPS_STOP:
             name = self._capitalised_name(i)
             if (
@@ -728,6 +732,20 @@ class Speakers:
         """A noun phrase ending at ``head`` ("the spokesman", "a Surrey Police spokeswoman")."""
         tokens = self.tokens
         k = head - 1
+        if tokens[head].norm in _MEDIA_NOUNS:
+            # "People magazine", "the Sun newspaper": the outlet's title before the noun
+            while (
+                k >= clause
+                and head - k <= _MAX_NP
+                and is_capitalised(self._word(k))
+                and tokens[k].norm not in _DETERMINERS
+            ):
+                k -= 1
+            if k < head - 1:
+                determiner = tokens[k].norm if k >= clause else ""
+                if determiner in ("the", "a", "an"):
+                    return self._noun_phrase(k, head, determiner)
+                return self._noun_phrase(k + 1, head, "")
         while k >= clause and k > head - _MAX_NP:
             norm = tokens[k].norm
             if norm in _DETERMINERS or norm in _POSSESSIVE_PRONOUNS:
@@ -761,6 +779,12 @@ class Speakers:
             for m in self.by_start.values()
             if start <= m.start and m.end <= end and m.kind in ("org", "place")
         ]
+        if head_norm in _MEDIA_NOUNS and not orgs:
+            # "People magazine reported", "the Sun newspaper said": the title names the outlet
+            lead = first + (determiner in ("the", "a", "an"))
+            title = [self._word(k) for k in range(lead, head) if is_capitalised(self._word(k))]
+            if title and len(title) == head - lead:
+                return _Subject(" ".join(title), start, end, "org")
         plural = head_norm.endswith("s") and not head_norm.endswith("ss")
         if head_norm in _GROUPS or (plural and head_norm not in _ORG_NOUNS):
             return _Subject("", start, end, None)
