@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +216,14 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return "\nState:\tZ" not in status
+
+
+def test_a_story_is_named_by_a_headline_not_by_a_date_title() -> None:
+    def member(key: str, title: str | None, day: int) -> Article:
+        published = datetime(2026, 3, day, tzinfo=UTC)
+        return Article(key, "t", "text", b"", title=title, published=published, text="Body text.")
+
+    dated = member("a", "March 02, 2026", 2)
+    headline = member("b", "Flood waters reach the old bridge", 3)
+    assert pipeline.story_summary("s", [dated, headline]).title == headline.title
+    assert pipeline.story_summary("s", [dated]).title == "March 02, 2026"

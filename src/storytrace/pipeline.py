@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import store as st
+from .byline import parse_byline
 from .clean import clean, decode
 from .clean_repeats import LineCounts, countable_keys
 from .cluster import assign_stories
@@ -440,10 +441,17 @@ def _window_start(
 
 
 def story_summary(story_id: str, members: Sequence[Article]) -> Story:
-    """A story's summary: the earliest titled article names it; dates span the known ones."""
+    """A story's summary: the earliest article with a headline names it; dates span the known
+    ones. A title that is only a date or a byline ("June 06, 2013", as some feeds fill it) is
+    passed over for a later member's headline, and used only when no member has one."""
     dates = sorted(a.published for a in members if a.published is not None)
     ordered = sorted(members, key=_publication_order)
-    title = next((a.title for a in ordered if a.title), None) or _first_words(ordered[0].text)
+    titles = [a.title for a in ordered if a.title]
+    title = (
+        next((t for t in titles if parse_byline(t) is None), None)
+        or next(iter(titles), None)
+        or _first_words(ordered[0].text)
+    )
     return Story(
         story_id,
         title,
