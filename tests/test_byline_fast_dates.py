@@ -11,6 +11,8 @@ from datetime import datetime
 
 import dateparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storytrace.byline import (
     _FAST_ZONES,
@@ -18,6 +20,7 @@ from storytrace.byline import (
     DATEPARSER_SETTINGS,
     UTC,
     _may_parse,
+    _parse_numeric_date,
     _parse_zoned_date,
     parse_date,
 )
@@ -99,3 +102,40 @@ def test_texts_no_locale_reads_skip_dateparser(text: str) -> None:
 )
 def test_texts_a_locale_may_read_go_to_dateparser(text: str) -> None:
     assert _may_parse(text)
+
+
+NUMERIC = [
+    "13.11.2019, 23:06",
+    "19.11.2019, 08:57",
+    "11.14.2019 09:00 AM",
+    "11.15.2019 10:09 PM",
+    "31/12/2020 11:59 pm",
+    "12-25-2019",
+    "05.05.2019",
+    "7.30.2021 7:05:09 a.m.",
+]
+
+
+@pytest.mark.parametrize("text", NUMERIC)
+def test_numeric_dates_read_as_dateparser_reads_them(text: str) -> None:
+    fast = _parse_numeric_date(text)
+    assert fast is not None, text
+    assert fast == _dateparser(text)
+    assert parse_date(text) == fast
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=st.integers(1, 31),
+    second=st.integers(1, 31),
+    year=st.integers(1980, 2035),
+    separator=st.sampled_from("./-"),
+    time=st.sampled_from(["", ", 23:06", " 08:57", " 9:00 AM", " 12:30 a.m.", " 7:45:12 pm"]),
+)
+def test_numeric_shortcut_never_disagrees_with_dateparser(
+    first: int, second: int, year: int, separator: str, time: str
+) -> None:
+    text = f"{first:02d}{separator}{second:02d}{separator}{year}{time}"
+    fast = _parse_numeric_date(text)
+    if fast is not None:
+        assert fast == _dateparser(text), text

@@ -144,7 +144,7 @@ def parse_date(text: str) -> datetime | None:
         first, second = int(numeric.group(1)), int(numeric.group(2))
         if len(numeric.group(1)) < 4 and first <= 12 and second <= 12 and first != second:
             return None
-    fast = _parse_common_date(text) or _parse_zoned_date(text)
+    fast = _parse_common_date(text) or _parse_numeric_date(text) or _parse_zoned_date(text)
     if fast is not None:
         return fast
     if not _may_parse(text):
@@ -225,6 +225,35 @@ def _parse_common_date(text: str) -> datetime | None:
         hour = hour % 12 + (12 if match["ap"].lower() == "p" else 0)
     try:
         return datetime(int(year), month, int(day), hour, minute, int(match["s"] or 0), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+# "13.11.2019, 23:06", "11.14.2019 09:00 AM": an all-numeric date whose order its values fix
+# (parse_date has already refused those that read both ways), with an optional time.
+_NUMERIC_WITH_TIME = re.compile(
+    r"^(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})"
+    r"(?:,?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<ap>[ap])\.?m\.?)?)?$",
+    re.IGNORECASE,
+)
+
+
+def _parse_numeric_date(text: str) -> datetime | None:
+    """A day-month-year or month-day-year date in digits, read without dateparser, or None."""
+    match = _NUMERIC_WITH_TIME.match(text)
+    if match is None:
+        return None
+    a, b = int(match["a"]), int(match["b"])
+    if a <= 12 and b <= 12 and a != b:
+        return None  # reads both ways: parse_date's to refuse
+    day, month = (b, a) if b > 12 else (a, b)
+    hour, minute = int(match["h"] or 0), int(match["mi"] or 0)
+    if match["ap"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match["ap"].lower() == "p" else 0)
+    try:
+        return datetime(int(match["y"]), month, day, hour, minute, int(match["s"] or 0), tzinfo=UTC)
     except ValueError:
         return None
 
