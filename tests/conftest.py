@@ -49,7 +49,8 @@ def load_bench_module(file_name: str, module_name: str) -> ModuleType:
 
 @pytest.fixture
 def filled_store(tmp_path: Path) -> Store:
-    """Two articles in one story sharing a passage, one finding, hostile strings everywhere."""
+    """Two articles in one story sharing a passage (a claim in both), one finding, hostile
+    strings everywhere."""
     text_a = f"=SUM(A1) The council said {HOSTILE} that 40 homes flooded in March."
     text_b = f"Reports say {HOSTILE} that 40 homes flooded in April."
     a = Article(
@@ -78,8 +79,13 @@ def filled_store(tmp_path: Path) -> Store:
     )
     store = Store(tmp_path / "filled.db")
     store.add_articles([a, b])
-    store.save_cleaned([(a, [], []), (b, [], [])])
     start_a, start_b = text_a.index(HOSTILE), text_b.index(HOSTILE)
+    # One reported claim in both articles, inside the copied passage: a single-source statement.
+    claim_a = Mention(
+        a.id, start_a, start_a + len(HOSTILE), "claim", HOSTILE, "The council", "said"
+    )
+    claim_b = Mention(b.id, start_b, start_b + len(HOSTILE), "claim", HOSTILE, "", "say")
+    store.save_cleaned([(a, [], [claim_a]), (b, [], [claim_b])])
     pa = Passage(a.id, start_a, start_a + len(HOSTILE))
     pb = Passage(b.id, start_b, start_b + len(HOSTILE))
     with store.transaction():

@@ -67,6 +67,10 @@ def test_story_article_and_missing_ones(client: TestClient) -> None:
     assert finding["kind"] == "disagree"
     assert [e["text"] for v in finding["values"] for e in v["evidence"]] == ["March", "April"]
     assert story["reuse"][0]["passages"][0]["text"] == HOSTILE
+    (statement,) = story["statements"]
+    assert statement["single_source"] and statement["independent_sources"] == 1
+    assert statement["speaker"] == "The council"
+    assert [e["text"] for e in statement["evidence"]] == [HOSTILE, HOSTILE]
     article = client.get("/api/articles/aaaa000000000001").json()
     assert article["story_id"] == "s1" and article["text"].startswith("=SUM(A1)")
     assert article["removed"][0]["reason"] == "widget"

@@ -337,11 +337,11 @@ def show(
     db: DbOption = Path("storytrace.db"),
     limit: Annotated[
         int,
-        typer.Option(min=0, help="Reuse families and findings shown at most (0: all)."),
+        typer.Option(min=0, help="Reuse families, findings and statements shown at most (0: all)."),
     ] = 20,
     debug: DebugOption = False,
 ) -> None:
-    """Show one story: its articles, copied passages side by side, findings with evidence.
+    """Show one story: articles, copied passages side by side, findings, who said what.
 
     Example: [bold]storytrace show s1e31eddb --db news.db[/bold]
     """

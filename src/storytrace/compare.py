@@ -27,10 +27,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rapidfuzz import fuzz
-
 from .compare_context import ContextReader, PairRule, same_slot_pairs
 from .compare_names import NameRules, find_variant_groups, is_variant, spelling_key
+from .compare_quotes import group_by_words
 from .facts_dates import KEY_ADVERBS
 from .model import Article, Family, Finding, FindingKind, FindingValue, Mention, Story
 
@@ -76,7 +75,6 @@ _AGE_MAX_GAP = 5.0
 _CASUALTY_EVENTS = frozenset({"kil", "injur"})
 _DATE_VALUE = re.compile(r"^(?:(\d{4})|-)-?(\d{2})?(?:-(\d{2}))?$")
 _WEEKDAY_VALUE = re.compile(r"^-W-([1-7])$")
-_WORDS = re.compile(r"\w+")
 # Whether two mentions of one topic can both be true.
 _Compat = Callable[[Mention, Mention], bool]
 
@@ -485,28 +483,12 @@ def _context_drafts(
     return drafts
 
 
-def _quotes_match(a: str, b: str, settings: CompareSettings) -> bool:
-    short, long = sorted((a, b), key=len)
-    if len(_WORDS.findall(short)) < settings.quote_min_words:
-        return False
-    if f" {short} " in f" {long} ":
-        return True
-    return fuzz.partial_ratio(short, long) >= settings.quote_min_partial_ratio
-
-
 def _quote_drafts(mentions: Sequence[Mention], settings: CompareSettings) -> list[_Draft]:
-    groups: list[list[Mention]] = []
-    for mention in mentions:
-        if mention.kind != "quote":
-            continue
-        for members in groups:
-            if _quotes_match(members[0].value, mention.value, settings):
-                members.append(mention)
-                break
-        else:
-            groups.append([mention])
+    quotes = [m for m in mentions if m.kind == "quote"]
     drafts = []
-    for members in groups:
+    for members in group_by_words(
+        quotes, settings.quote_min_words, settings.quote_min_partial_ratio
+    ):
         if len({m.article_id for m in members}) >= 2:
             topic = min((m.value for m in members), key=lambda v: (len(v), v))
             drafts.append(_Draft("agree", topic, _values(members)))

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from .model import Article, Family, Finding, Mention, OutletEdge, ReuseLink, Story
 from .reuse_graph import outlet_graph, reused_share
+from .statements import Statement
 from .store import Store
 
 ExportFormat = Literal["json", "csv", "parquet"]
@@ -172,6 +173,24 @@ def finding_record(finding: Finding, texts: dict[str, str]) -> dict[str, Any]:
             for v in finding.values
         ],
         "independent_sources": finding.independent_sources,
+    }
+
+
+def statement_record(statement: Statement, texts: dict[str, str]) -> dict[str, Any]:
+    """A story's statement (who said what) as the API serves it; see ``statements``."""
+    return {
+        "speaker": statement.speaker,
+        "article_ids": list(statement.article_ids),
+        "independent_sources": statement.independent_sources,
+        "single_source": statement.single_source,
+        "evidence": [
+            {
+                **mention_record(m, texts),
+                "speaker_start": m.speaker_start,
+                "speaker_end": m.speaker_end,
+            }
+            for m in statement.evidence
+        ],
     }
 
 

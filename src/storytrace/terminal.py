@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import regex
 from rich.console import Console, Group
@@ -14,6 +14,7 @@ from rich.text import Text
 from .model import Article, Family
 from .reuse_diff import differences
 from .reuse_graph import article_reuse, reused_share
+from .statements import Statement
 from .store import Store
 from .views import display_value, story_detail
 
@@ -106,6 +107,37 @@ def print_story(store: Store, story_id: str, console: Console, limit: int | None
                 lines.append(ev)
         console.print(Panel(Group(*lines), title=title, title_align="left"))
     _print_more(console, len(detail.findings), limit, "findings")
+    _print_statements(detail.statements, {a.id: a for a in detail.articles}, console, limit)
+
+
+def _print_statements(
+    statements: Sequence[Statement],
+    articles: Mapping[str, Article],
+    console: Console,
+    limit: int | None,
+) -> None:
+    """Who said what: a row per statement, its speaker, its first wording and its sources."""
+    if not statements:
+        return
+    table = Table(title="Who said what (quotes and reported claims)", show_lines=False)
+    for column in ("speaker", "words", "articles", "sources"):
+        table.add_column(column, overflow="fold")
+    for statement in statements[:limit]:
+        lead = statement.lead
+        text = articles[lead.article_id].text if lead.article_id in articles else ""
+        sources = (
+            Text("single source", style="yellow")
+            if statement.single_source
+            else Text(f"{statement.independent_sources} independent")
+        )
+        table.add_row(
+            safe(statement.speaker or "not named"),
+            safe(_one_line(text[lead.start : lead.end])),
+            str(len(statement.article_ids)),
+            sources,
+        )
+    console.print(table)
+    _print_more(console, len(statements), limit, "statements")
 
 
 def _print_more(console: Console, total: int, limit: int | None, what: str) -> None:

@@ -19,6 +19,7 @@ from .compare import independent_sources
 from .errors import StorytraceError
 from .model import Article, Family, Finding, FindingValue, Mention, Story
 from .reuse_graph import UNKNOWN_OUTLET
+from .statements import Statement, story_statements
 from .store import Store
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -45,6 +46,7 @@ class StoryDetail:
     families: tuple[Family, ...]
     findings: tuple[Finding, ...]
     key_names: tuple[tuple[str, str, int], ...] = ()  # (name, kind, articles naming it)
+    statements: tuple[Statement, ...] = ()  # who said what, best corroborated first
 
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.id == article_id)
@@ -154,8 +156,14 @@ def story_detail(store: Store, story_id: str) -> StoryDetail | None:
             key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.topic),
         )
     )
+    mentions = store.mentions(story.article_ids)
     return StoryDetail(
-        story, articles, families, findings, key_names(store.mentions(story.article_ids))
+        story,
+        articles,
+        families,
+        findings,
+        key_names(mentions),
+        story_statements(mentions, articles, families),
     )
 
 

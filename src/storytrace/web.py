@@ -38,6 +38,7 @@ from .export import (
     edge_record,
     family_record,
     finding_record,
+    statement_record,
     story_record,
 )
 from .report import LIVE_CSP, Pages, page_name, stylesheet
@@ -163,7 +164,8 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.get("/api/stories/{story_id}", tags=["stories"], responses=_NOT_FOUND)
     def api_story(s: StoreDep, story_id: str) -> Any:
-        """One story: its articles (timeline order), key names, findings and reuse families."""
+        """One story: its articles (timeline order), key names, findings, reuse families and
+        statements (who said what: quotes and claims grouped, with independent sources)."""
         detail = story_detail(s, story_id)
         if detail is None:
             raise HTTPException(404, f"no story {story_id!r}")
@@ -186,6 +188,7 @@ def create_app(db: str | Path) -> FastAPI:
             ],
             "findings": [finding_record(f, texts) for f in detail.findings],
             "reuse": [family_record(f, texts) for f in detail.families],
+            "statements": [statement_record(st, texts) for st in detail.statements],
         }
 
     @app.get("/api/articles", tags=["articles"])

@@ -147,6 +147,9 @@ LIVE_CSP = (
 # Reuse edges the outlets page draws and lists (the heaviest by characters); the export and
 # the API's /api/graph hold them all.
 OUTLET_PAGE_EDGES = 150
+# Statements (who said what) shown on a story page; a story of thousands of articles has
+# thousands, and the page stays readable and small. The API and the export keep them all.
+STATEMENT_LIMIT = 300
 
 
 class Pages:
@@ -210,7 +213,8 @@ class Pages:
         spans = {
             article_id: [(s.start, s.end) for s in self.store.sentences(article_id)]
             for article_id in {
-                m.article_id for f in detail.findings for v in f.values for m in v.evidence
+                *(m.article_id for f in detail.findings for v in f.values for m in v.evidence),
+                *(m.article_id for st in detail.statements[:STATEMENT_LIMIT] for m in st.evidence),
             }
         }
 
@@ -225,6 +229,7 @@ class Pages:
             texts=texts,
             outlets=outlets,
             evidence=evidence,
+            statement_limit=STATEMENT_LIMIT,
             outlet_names=sorted(set(outlets.values())),
             **self.common,
         )
