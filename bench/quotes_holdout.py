@@ -11,12 +11,18 @@ on the 65 articles of `bench/data/ecbplus_quotes.jsonl`. Rule:
 4. sort the ids, then `random.Random(2026).sample(pool, 40)`; the sample order is the file order.
 
 Run `python bench/quotes_holdout.py` to print the selected ids, one a line.
+
+The second development set (`ecbplus_quotes_dev2.jsonl`, `select_dev2`) follows the same rule
+with seed 2027, excluding the ids of both the first set and the held-out set; it was labelled
+blind too, for error analysis (the held-out set stays the honest figure). Run
+`python bench/quotes_holdout.py --dev2` to print its ids.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,8 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT.parent / "shared" / "data" / "ecbplus" / "articles.jsonl"
 LABELLED = ROOT / "bench" / "data" / "ecbplus_quotes.jsonl"
 HOLDOUT = ROOT / "bench" / "data" / "ecbplus_quotes_holdout.jsonl"
+DEV2 = ROOT / "bench" / "data" / "ecbplus_quotes_dev2.jsonl"
 
 SEED = 2026
+DEV2_SEED = 2027
 SIZE = 40
 MARKS = ('"', "“", "”", "‘")
 
@@ -37,19 +45,34 @@ def labelled_ids(path: Path = LABELLED) -> set[str]:
         return {json.loads(line)["article_id"] for line in lines if line.strip()}
 
 
-def select_holdout(
-    articles: Sequence[dict[str, Any]], exclude: set[str] | None = None
+def select_sample(
+    articles: Sequence[dict[str, Any]], seed: int, size: int, exclude: set[str]
 ) -> list[str]:
-    """The ids of the held-out articles, in label-file order, by the seeded rule above."""
-    excluded = labelled_ids() if exclude is None else exclude
+    """`size` ids drawn with `random.Random(seed).sample` from the sorted ids of articles of
+    300-3000 characters that contain a quotation mark and are not in `exclude`."""
     pool = sorted(
         a["id"]
         for a in articles
         if 300 <= len(a["text"]) <= 3000
         and any(mark in a["text"] for mark in MARKS)
-        and a["id"] not in excluded
+        and a["id"] not in exclude
     )
-    return random.Random(SEED).sample(pool, SIZE)
+    return random.Random(seed).sample(pool, size)
+
+
+def select_holdout(
+    articles: Sequence[dict[str, Any]], exclude: set[str] | None = None
+) -> list[str]:
+    """The ids of the held-out articles, in label-file order, by the seeded rule above."""
+    excluded = labelled_ids() if exclude is None else exclude
+    return select_sample(articles, SEED, SIZE, excluded)
+
+
+def select_dev2(articles: Sequence[dict[str, Any]], exclude: set[str] | None = None) -> list[str]:
+    """The ids of the second development set, in label-file order: the held-out rule with
+    seed 2027, excluding the ids of `ecbplus_quotes.jsonl` and `ecbplus_quotes_holdout.jsonl`."""
+    excluded = labelled_ids() | labelled_ids(HOLDOUT) if exclude is None else exclude
+    return select_sample(articles, DEV2_SEED, SIZE, excluded)
 
 
 def validate(records: Sequence[dict[str, Any]], texts: dict[str, str]) -> list[str]:
@@ -91,10 +114,12 @@ def validate(records: Sequence[dict[str, Any]], texts: dict[str, str]) -> list[s
 
 
 def load_articles(path: Path = ARTICLES) -> list[dict[str, Any]]:
+    """The ECB+ articles, one dict per line of `articles.jsonl`."""
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
 
 
 if __name__ == "__main__":
-    for article_id in select_holdout(load_articles()):
+    select = select_dev2 if "--dev2" in sys.argv[1:] else select_holdout
+    for article_id in select(load_articles()):
         print(article_id)
