@@ -106,3 +106,24 @@ def test_no_claim_without_a_speaker_and_a_reported_clause(sentence: str) -> None
 def test_claims_can_be_turned_off() -> None:
     sentence = "Brandt said the bridge will reopen by spring."
     assert _claims(sentence, FactsSettings(claims=False)) == []
+
+
+def test_a_phrase_after_a_preposition_is_not_the_participles_subject() -> None:
+    """ "spoke about her old image saying ...": the image says nothing; Brandt does."""
+    [(clause, speaker, verb)] = _claims(
+        "Last year, Brandt spoke about her old image saying it was never accurate."
+    )
+    assert (clause, speaker, verb) == ("it was never accurate", "Ilse Brandt", "saying")
+
+
+def test_quoted_as_saying_keeps_its_object_as_the_speaker() -> None:
+    [(_, speaker, _)] = _claims(
+        "State radio quoted the relief office in the province of Vell as saying ten people died "
+        "in the floods."
+    )
+    assert speaker == ""  # the relief office, unnamed; never "State" or a place
+
+
+def test_a_number_opening_a_sentence_is_nobody() -> None:
+    claims = _claims("Three years ago, engineers warned, saying the dam was weak.")
+    assert all(speaker != "Three" for _, speaker, _ in claims)

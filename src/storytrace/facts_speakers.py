@@ -90,6 +90,8 @@ _DOCUMENT_NOUNS = wordset(
     statement message release letter announcement communique communiqué"""
 )
 _PREPOSITIONS = wordset("for of at with from")
+# Prepositions whose object is never the subject of a participle right after it.
+_OBJECT_PREPOSITIONS = wordset("about on in into at to for against over under from by")
 # Words that end no noun phrase: a subject is never "... as said" or "... that said".
 _FUNCTION_WORDS = wordset(
     """
@@ -104,7 +106,8 @@ _CAPS_STOP = wordset(
     """
     a an the this that these those it its he she they we i you his her their our my your
     in on at of for from to by with and but or so if as when while after before however
-    also then there here it's mr mrs ms dr"""
+    also then there here it's mr mrs ms dr one two three four five six seven eight nine ten
+    several many some most all both each every no none"""
 )
 _QUOTE_MARKS = frozenset({'"', "'"})
 _CLAUSE_BREAKS = frozenset({";", ":", "--", "—", "–"})
@@ -635,7 +638,23 @@ class Speakers:
         if norm == "who" and i - 1 > clause and tokens[i - 1].norm == ",":
             i -= 2
             norm = tokens[i].norm
-        return self._subject_ending_at(i, clause, verb)
+        subject = self._subject_ending_at(i, clause, verb)
+        if (
+            subject is not None
+            and not subject.name
+            and tokens[verb].norm.endswith("ing")
+            and subject.end == tokens[verb - 1].end  # not "quoted X of Y as saying"
+            and self._object_of_preposition(subject.start, clause)
+        ):
+            # "opened up about her image saying it was wrong": the phrase before the
+            # participle is an object; whoever says it is the clause's subject
+            return self._first_in_clause(clause, verb)
+        return subject
+
+    def _object_of_preposition(self, start: int, clause: int) -> bool:
+        """Whether the phrase starting at offset ``start`` follows a preposition."""
+        k = bisect_left(self.starts, start) - 1
+        return k >= clause and self.tokens[k].norm in _OBJECT_PREPOSITIONS
 
     def _subject_ending_at(self, i: int, clause: int, verb: int) -> _Subject | None:
         """The subject whose last token is i, looking through "a spokesman for X" to its head."""
@@ -849,16 +868,19 @@ class Speakers:
     def _first_in_clause(self, clause: int, verb: int) -> _Subject | None:
         """The first named person (else organisation) of the clause: its likely subject."""
         lo, hi = self.tokens[clause].start, self.tokens[verb].start
+        # Named people and organisations outside quotes, bare surnames of named people too
+        # ("Three years ago, Reid, who ..."): the entities of the clause's sentences.
         inside = [
-            m
-            for m in self.by_start.values()
-            if lo <= m.start and m.end <= hi and m.kind != "place" and not self.in_quote(m.start)
+            e
+            for s in range(self.sentence_of(clause), self.sentence_of(verb) + 1)
+            for e in self.entities.get(s, ())
+            if lo <= e.start and e.end <= hi and e.name
         ]
         for kind in ("person", "org"):
-            found = sorted((m for m in inside if m.kind == kind), key=lambda m: m.start)
+            found = sorted((e for e in inside if e.kind == kind), key=lambda e: e.start)
             if found:
-                m = found[0]
-                return _Subject(self._mention_name(m), m.start, m.end, kind)
+                e = found[0]
+                return _Subject(e.name, e.start, e.end, kind)
         # "Ortega condemned the delay, saying ...": a lone capitalised subject opening the clause
         first = self.tokens[clause]
         if first.norm in _PRONOUN_PERSON and clause < verb:
