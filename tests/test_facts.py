@@ -46,6 +46,27 @@ def test_names_with_titles_appositions_and_cues() -> None:
     assert "Flood Minister Adaeze Okonkwo" not in names
 
 
+def test_a_title_after_an_article_is_not_a_person() -> None:
+    text = "Ines Duarte directed Tove Lund's It's a Quiet Harbour, which won the Golden Reel."
+    people = {m.value for m in _kind(_facts(text), "person")}
+    assert "Quiet Harbour" not in people and "Golden Reel" not in people
+    assert "Ines Duarte" in people
+
+
+def test_capitals_glued_to_a_name_the_article_gives_in_full() -> None:
+    """A capitalised lede, an abbreviated title and a missing comma after an organisation."""
+    text = (
+        "INES Duarte has been named the new coach.\n"
+        "The club said Ines Duarte spoke to reporters on Monday.\n"
+        "In an interview with the VRT Duarte admitted she was nervous.\n"
+        "It was a fine day, says ADA Duarte."
+    )
+    names = [(text[m.start : m.end], m.value, m.kind) for m in _facts(text)]
+    assert ("INES Duarte", "Ines Duarte", "person") in names
+    assert ("VRT", "VRT", "org") in names and ("Duarte", "Duarte", "person") in names
+    assert ("ADA Duarte", "Ines Duarte", "person") in names
+
+
 def test_sentence_initial_words_and_months_are_not_names() -> None:
     text = "According to officials, the water rose. In March, Lake Tamsin overflowed."
     values = {m.value for m in _facts(text) if m.kind in {"person", "org", "place"}}

@@ -41,6 +41,7 @@ MONTHS = (
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Capitalised words that start sentences or quotes without naming anything.
+_ARTICLES = frozenset({"a", "an", "the"})
 _STOP_CAPS = wordset(
     """
     a an the this that these those it its he she they we i you his her their our my your
@@ -273,6 +274,10 @@ def _classify(
         return "place", True
     words = [surface(text, t) for t in tokens[i:j]]
     if len(words) in (2, 3) and all(w[:1].isupper() and not w.isupper() for w in words):
+        if before in _ARTICLES:
+            # "a Wonderful Life", "the Time Lord": a title or a thing; a person's name does
+            # not follow an article without a role word between ("the actor Brad Pitt")
+            return "org", False
         return "person", False
     if len(words) >= 2:
         return "org", False
@@ -319,6 +324,7 @@ def find_names(text: str, sentences: Sequence[Sequence[Token]], article_id: str)
                 end -= 2
             end = _without_lower_tail(text, tokens[j - 1].start, end)
             found.append(_Found(start, end, normalize_name(text[start:end]), kind, strong))
+    found = _split_glued_acronyms(text, found)
     strong_kinds: dict[str, Counter[str]] = {}
     for f in found:
         if f.strong:
@@ -332,3 +338,44 @@ def find_names(text: str, sentences: Sequence[Sequence[Token]], article_id: str)
             kind = "org" if best == "org" else "person" if best == "person" else "place"
         mentions.append(Mention(article_id, f.start, f.end, kind, f.value))
     return mentions
+
+
+def _split_glued_acronyms(text: str, found: list[_Found]) -> list[_Found]:
+    """Runs that glue an all-capitals word to a person's name, told apart by the article.
+
+    When the article names the person in full elsewhere ("Peter Capaldi"): "PETER Capaldi has
+    been ..." (a capitalised lede) and "says ADA Fairman" (an abbreviated title) are that
+    person, while "with the BBC Capaldi admitted ..." (an organisation after an article, then
+    a missing comma) is the BBC, then Capaldi. Acronyms that start real names ("BBC Radio",
+    "NASA Administrator ...") are left alone: their rest is no one's surname.
+    """
+    full_names: dict[str, str] = {}  # surname -> full name, from people named in full
+    for f in found:
+        words = f.value.split()
+        if f.kind == "person" and len(words) >= 2 and not words[0].isupper():
+            full_names.setdefault(words[-1], f.value)
+    result: list[_Found] = []
+    for f in found:
+        words = f.value.split()
+        first = words[0]
+        rest = " ".join(words[1:])
+        full = full_names.get(rest)
+        if len(words) < 2 or not (first.isupper() and len(first) >= 2) or full is None:
+            result.append(f)
+        elif full.split()[0].casefold() == first.casefold() or not _after_article(text, f.start):
+            # "PETER Capaldi"; "ADA Fairman", "MP Jones": an abbreviated title before a name
+            result.append(_Found(f.start, f.end, full, "person", True))
+        else:
+            rest_start = text.rfind(rest, f.start, f.end)
+            if rest_start < 0:  # the value was normalised away from the text: leave it
+                result.append(f)
+                continue
+            result.append(_Found(f.start, f.start + len(first), first, "org", False))
+            result.append(_Found(rest_start, f.end, rest, "person", True))
+    return result
+
+
+def _after_article(text: str, start: int) -> bool:
+    """Whether the word before offset ``start`` is "a", "an" or "the"."""
+    before = text[max(0, start - 5) : start].split()
+    return bool(before) and before[-1].casefold() in _ARTICLES
