@@ -140,6 +140,12 @@ def test_a_whole_sentence_in_marks_is_a_quote_of_the_previous_speaker() -> None:
         ('Ortega was quoted as saying: "We expected far more rain tonight."', "Ortega", "saying"),
         ('Ortega agreed: "We expected far more rain tonight."', "Ortega", "agreed"),
         ('"We expected far more rain tonight," Ortega vowed.', "Ortega", "vowed"),
+        (
+            'Paula Ortega spoke last.\n"We expected far more rain tonight," said the 36-year-old'
+            " Ortega, who leads the panel.",
+            "Paula Ortega",
+            "said",
+        ),
     ],
 )
 def test_speech_verbs_and_attribution_patterns(text: str, speaker: str, verb: str) -> None:

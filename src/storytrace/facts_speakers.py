@@ -493,11 +493,20 @@ class Speakers:
         k = j
         described = False  # passed lower-case words: "said ex-NYPD crime detective Joe Coffey"
         while k < j + 6 and self._same_sentence(verb, k):
+            if k == j and tokens[k].norm in ("the", "a", "an"):
+                k += 1  # "said the 36-year-old Klitschko": the name after the description
+                continue
             mention = self.by_start.get(tokens[k].start)
             if mention is not None:
                 if described and mention.kind != "person":
                     break
                 return self._named_after(verb, k, mention, strict)
+            if k > j and tokens[k].norm in self.full_names and is_capitalised(self._word(k)):
+                # "said the 36-year-old Klitschko": the bare surname of someone named in full
+                if strict and not self._ends_subject(verb, k + 1):
+                    return None
+                full = self.full_names[tokens[k].norm]
+                return _Subject(full, tokens[k].start, tokens[k].end, "person")
             if tokens[k].norm == "," and k > j and self._same_sentence(verb, k + 1):
                 # "said Biancardi's attorney, James Zeszutek": the name in the apposition
                 named = self.by_start.get(tokens[k + 1].start)
