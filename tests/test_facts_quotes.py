@@ -141,6 +141,17 @@ def test_a_whole_sentence_in_marks_is_a_quote_of_the_previous_speaker() -> None:
         ('Ortega agreed: "We expected far more rain tonight."', "Ortega", "agreed"),
         ('"We expected far more rain tonight," Ortega vowed.', "Ortega", "vowed"),
         (
+            '"We expected far more rain tonight," Marisol, a farmer near the dam who declined to'
+            " give her surname for fear of reprisals, told the local radio station.",
+            "Marisol",
+            "told",
+        ),
+        (
+            '"We expected far more rain tonight," Ben-ami, who herds goats, told the radio.',
+            "Ben-ami",
+            "told",
+        ),
+        (
             'Paula Ortega spoke last.\n"We expected far more rain tonight," said the 36-year-old'
             " Ortega, who leads the panel.",
             "Paula Ortega",
@@ -302,3 +313,16 @@ def test_find_quotes_wraps_find_quote_spans_in_order() -> None:
     ]
     assert [m.key for m in mentions] == ["Anneli Virtanen", "Anneli Virtanen"]
     assert FactsSettings().min_quote_words == 4
+
+
+def test_a_pull_quote_takes_the_attribution_of_its_repetition() -> None:
+    text = (
+        "Tomas Varga opened the meeting.\n"
+        '"The river will not wait for us."\n'
+        "The council met for an hour on Monday.\n"
+        '"The river will not wait for us. We must act now," engineer Paula Ortega told them.'
+    )
+    assert _said(text) == [
+        ("The river will not wait for us.", "Paula Ortega", "told"),
+        ("The river will not wait for us. We must act now,", "Paula Ortega", "told"),
+    ]

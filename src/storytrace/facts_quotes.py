@@ -33,7 +33,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .facts_names import wordset
 from .facts_quotes_marks import quote_spans
@@ -188,6 +188,7 @@ def quotes_of(speakers: Speakers, min_words: int) -> tuple[Quote, ...]:
     (built once per article, as reported speech reads it too)."""
     text = speakers.text
     quotes: list[Quote] = []
+    attributed: list[bool] = []  # whether each quote has a speech verb of its own
     previous: tuple[Attribution | None, int] | None = None  # last kept quote: speaker, sentence
     short = min(min_words, ATTRIBUTED_MIN_WORDS)
     for start, end in speakers.quotes:
@@ -214,6 +215,7 @@ def quotes_of(speakers: Speakers, min_words: int) -> tuple[Quote, ...]:
                 attribution = speakers.lead_in(context.first - 1)
             verb_name = attribution.verb if attribution is not None else ""
         previous = (attribution, context.last)
+        attributed.append(verb is not None)
         if attribution is None:
             quotes.append(Quote(start, end, value, "", None, None, verb_name))
         else:
@@ -228,4 +230,30 @@ def quotes_of(speakers: Speakers, min_words: int) -> tuple[Quote, ...]:
                     verb_name,
                 )
             )
-    return tuple(quotes)
+    return tuple(_repeated_quotes(quotes, attributed))
+
+
+def _repeated_quotes(quotes: list[Quote], attributed: list[bool]) -> list[Quote]:
+    """A quote without a verb of its own whose words the article quotes again with one (a
+    pull quote set above the paragraph that attributes it) takes that attribution: the
+    nearest such quote, later or earlier, whose words contain it."""
+    result = list(quotes)
+    for i, quote in enumerate(quotes):
+        if attributed[i]:
+            continue
+        needle = f" {quote.value} "
+        sources = [
+            j
+            for j, other in enumerate(quotes)
+            if attributed[j] and j != i and needle in f" {other.value} "
+        ]
+        if sources:
+            source = quotes[min(sources, key=lambda j: abs(j - i))]
+            result[i] = replace(
+                quote,
+                speaker=source.speaker,
+                speaker_start=source.speaker_start,
+                speaker_end=source.speaker_end,
+                verb=source.verb,
+            )
+    return result

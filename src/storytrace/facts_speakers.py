@@ -90,6 +90,8 @@ _DOCUMENT_NOUNS = wordset(
     statement message release letter announcement communique communiqué"""
 )
 _PREPOSITIONS = wordset("for of at with from")
+# Words opening an apposition after a name: "Maral, a resident of ...", "Ali, who herds ...".
+_APPOSED = wordset("a an the who whose")
 # Prepositions whose object is never the subject of a participle right after it.
 _OBJECT_PREPOSITIONS = wordset("about on in into at to for against over under from by")
 # Words that end no noun phrase: a subject is never "... as said" or "... that said".
@@ -896,8 +898,10 @@ class Speakers:
             return self._pronoun(clause, "person")  # "she insisted, adding: ..."
         word = self._word(clause)
         follower = self._word(clause + 1) if clause + 1 < verb else ""
+        if follower == "," and clause + 2 < verb and self.tokens[clause + 2].norm in _APPOSED:
+            follower = "a"  # "Maral, a resident of ..., told": a name and its apposition
         if (
-            word.isalpha()
+            word.replace("-", "").isalpha()
             and is_capitalised(word)
             and first.norm not in _CAPS_STOP
             and follower[:1].islower()
