@@ -152,6 +152,17 @@ def test_a_whole_sentence_in_marks_is_a_quote_of_the_previous_speaker() -> None:
             "told",
         ),
         (
+            '"We expected far more rain tonight," said commentator Paula J. Ortega, a farmer.',
+            "Paula J. Ortega",
+            "said",
+        ),
+        (
+            '"We expected far more rain tonight," said Marrow River Authority senior flood'
+            " engineer Tomas Varga.",
+            "Tomas Varga",
+            "said",
+        ),
+        (
             'Paula Ortega spoke last.\n"We expected far more rain tonight," said the 36-year-old'
             " Ortega, who leads the panel.",
             "Paula Ortega",
@@ -326,3 +337,13 @@ def test_a_pull_quote_takes_the_attribution_of_its_repetition() -> None:
         ("The river will not wait for us.", "Paula Ortega", "told"),
         ("The river will not wait for us. We must act now,", "Paula Ortega", "told"),
     ]
+
+
+def test_a_colon_lead_in_introduces_the_person_it_names_not_a_name_in_between() -> None:
+    text = (
+        "Below is a statement by Paula Ortega, director of the Marrow River Authority:\n"
+        '"We expected far more rain tonight and the dam held."\n'
+        "The storm caused the evacuation of Kestrel Towers and other high buildings:\n"
+        '"Water came in through the doors and we had to leave the building."'
+    )
+    assert [speaker for _, speaker, _ in _said(text)] == ["Paula Ortega", ""]

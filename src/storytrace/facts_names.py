@@ -203,6 +203,8 @@ def _runs(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
                 break  # names do not run across double spaces or line breaks
             if _name_token(text, tokens[j]) and not tokens[j - 1].norm.endswith("'s"):
                 j += 1
+            elif _middle_initial(text, tokens, j):
+                j += 2  # "Patrick J. Buchanan": the initial's full stop, then the name
             elif (
                 tokens[j].norm in _CONNECTORS
                 and (tokens[j].norm != "of" or tokens[j - 1].norm in _OF_HEADS)
@@ -216,6 +218,21 @@ def _runs(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
         runs.append((i, j))
         i = j
     return runs
+
+
+def _middle_initial(text: str, tokens: Sequence[Token], j: int) -> bool:
+    """Whether tokens[j] is the full stop of a one-letter initial inside a name run, a name
+    following it after one space ("J." in "Patrick J. Buchanan")."""
+    initial = tokens[j - 1]
+    return (
+        tokens[j].norm == "."
+        and tokens[j].start == initial.end
+        and initial.end - initial.start == 1
+        and text[initial.start].isupper()
+        and j + 1 < len(tokens)
+        and _name_token(text, tokens[j + 1])
+        and text[tokens[j].end : tokens[j + 1].start] == " "
+    )
 
 
 def _without_lower_tail(text: str, token_start: int, end: int) -> int:
@@ -272,8 +289,13 @@ def _classify(
         return "place", True
     if before in _PLACE_PREPOSITIONS:
         return "place", True
-    words = [surface(text, t) for t in tokens[i:j]]
-    if len(words) in (2, 3) and all(w[:1].isupper() and not w.isupper() for w in words):
+    words = [surface(text, t) for t in tokens[i:j] if t.norm != "."]
+    initials = sum(len(w) == 1 for w in words)
+    if (
+        len(words) - initials in (2, 3)
+        and initials <= 1
+        and all(w[:1].isupper() and (len(w) == 1 or not w.isupper()) for w in words)
+    ):
         if before in _ARTICLES:
             # "a Wonderful Life", "the Time Lord": a title or a thing; a person's name does
             # not follow an article without a role word between ("the actor Brad Pitt")

@@ -502,6 +502,10 @@ class Speakers:
             if mention is not None:
                 if described and mention.kind != "person":
                     break
+                if mention.kind == "org":
+                    person = self._person_after_role(verb, mention)
+                    if person is not None:  # "said Trend Micro threat researcher Jo Smith"
+                        return self._named_after(verb, person[0], person[1], strict)
                 return self._named_after(verb, k, mention, strict)
             if k > j and tokens[k].norm in self.full_names and is_capitalised(self._word(k)):
                 # "said the 36-year-old Klitschko": the bare surname of someone named in full
@@ -549,6 +553,21 @@ class Speakers:
                 k += 1
             if k > j + 1 and self._ends_subject(verb, k):
                 return self._noun_phrase(j, k - 1, norm)
+        return None
+
+    def _person_after_role(self, verb: int, org: Mention) -> tuple[int, Mention] | None:
+        """A person named right after an organisation and a few lower-case role words
+        ("Trend Micro advanced threat researcher Paul Ferguson"): that token and mention."""
+        k = bisect_left(self.starts, org.end)
+        roles = 0
+        while roles <= 4 and self._same_sentence(verb, k):
+            mention = self.by_start.get(self.tokens[k].start)
+            if mention is not None:
+                return (k, mention) if mention.kind == "person" and roles else None
+            if is_capitalised(self._word(k)) or not self._describes(k):
+                return None
+            roles += 1
+            k += 1
         return None
 
     def _describes(self, k: int) -> bool:
@@ -934,7 +953,18 @@ class Speakers:
         if first.norm in ("his", "her"):
             name = self.resolve(first.start, "person", gender=_PRONOUN_GENDER[first.norm])
             return Attribution(name, first.start, first.end, "") if name else None
+        # Whoever the colon introduces: a person opening the sentence, right before the colon
+        # or in an apposition running to it ("a statement by Jo Grifo, director of UCS's
+        # programme:"), else the organisation right before the colon or opening the sentence;
+        # never a name in between ("... the evacuation of Emirates Towers and others:").
         found = self._first_in_clause(lo, hi - 1)
-        if found is None or not found.name:
+        if found is not None and found.name and found.register == "person":
+            after = bisect_left(self.starts, found.end)
+            if found.start == first.start or after >= hi - 1 or self.tokens[after].norm == ",":
+                return Attribution(found.name, found.start, found.end, "")
+        last = self.by_end.get(self.tokens[hi - 2].end) if hi - 2 >= lo else None
+        if last is not None and last.kind == "org":
+            return Attribution(last.value, last.start, last.end, "")
+        if found is None or not found.name or found.start != first.start:
             return None
         return Attribution(found.name, found.start, found.end, "")
