@@ -347,3 +347,15 @@ def test_a_colon_lead_in_introduces_the_person_it_names_not_a_name_in_between() 
         '"Water came in through the doors and we had to leave the building."'
     )
     assert [speaker for _, speaker, _ in _said(text)] == ["Paula Ortega", ""]
+
+
+def test_a_long_quoted_clause_without_a_verb_is_kept_a_short_one_is_not() -> None:
+    text = (
+        '"It was a betrayal of the town," said Paula Ortega.\n'
+        'Varga "broke his word and failed every family that trusted the council."\n'
+        'The "flood plan" was shelved.'
+    )
+    assert [quote for quote, _, _ in _said(text)] == [
+        "It was a betrayal of the town,",
+        "broke his word and failed every family that trusted the council.",
+    ]

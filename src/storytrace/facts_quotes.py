@@ -58,6 +58,10 @@ _TITLE_SMALL = wordset(
 )
 # A quote this short needs a speech verb of its own; it is the guidelines' floor for quotes.
 ATTRIBUTED_MIN_WORDS = 3
+# Words from which a quote inside a sentence without a speech verb is still someone's words
+# ('Felt "disgraced himself and dishonored everything an agent should stand for."'), not a
+# scare-quoted term or a title.
+_PARTIAL_MIN_WORDS = 8
 # How many words may stand between a quote and the speech verb after it ('," the comedian and
 # talk show host said').
 _AFTER_GAP_WORDS = 7
@@ -170,6 +174,13 @@ class _Context:
         return (not before or before.endswith((":", ","))) and not any(c.isalnum() for c in after)
 
 
+def _partial_quote(body: str, words: int) -> bool:
+    """A quoted clause inside a sentence with no speech verb that is still someone's words:
+    long, within one line, ending as a sentence does (a line-crossing span is more often text
+    between two quotes whose marks were paired wrong)."""
+    return words >= _PARTIAL_MIN_WORDS and "\n" not in body and body.rstrip()[-1:] in ".!?"
+
+
 def find_quote_spans(
     text: str,
     sentences: Sequence[Sequence[Token]],
@@ -207,7 +218,7 @@ def quotes_of(speakers: Speakers, min_words: int) -> tuple[Quote, ...]:
             attribution = speakers.attributions.get(verb)
             verb_name = speakers.verb_name(verb)
         else:
-            if words < min_words or not context.standalone():
+            if words < min_words or not (context.standalone() or _partial_quote(body, words)):
                 continue
             if previous is not None and previous[1] >= context.first - 1:
                 attribution = previous[0]  # continues the quote before it
