@@ -97,11 +97,11 @@ def _speech(
     if not any(sentences) or not (spans or settings.claims):
         return []
     speakers = Speakers(text, sentences, names, spans)
-    found: list[tuple[MentionKind, Quote | Claim]] = [
-        ("quote", q) for q in quotes_of(speakers, settings.min_quote_words)
-    ]
+    quotes = quotes_of(speakers, settings.min_quote_words)
+    found: list[tuple[MentionKind, Quote | Claim]] = [("quote", q) for q in quotes]
     if settings.claims:
-        found += [("claim", c) for c in find_claims(speakers)]
+        kept = [(q.start, q.end) for q in quotes]
+        found += [("claim", c) for c in find_claims(speakers, kept)]
     return [
         Mention(
             article_id,

@@ -15,6 +15,7 @@ direct quote is left to the quote, as the labelling guidelines of the benchmark 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .facts_names import WEEKDAYS, wordset
@@ -37,8 +38,12 @@ _THAT_WINDOW = 7
 _TAIL_TOKENS = 6
 _TIME_WORDS = wordset("today yesterday tonight earlier later late last this") | frozenset(WEEKDAYS)
 # Words that may stand between that comma and the speaker's name ("the Navy spokesperson").
-_ATTRIBUTION_LEAD = 4
+_ATTRIBUTION_LEAD = 6
 _MIN_CLAIM_WORDS = 3
+_APPOSITION_OPENERS = wordset("a an the who")
+# Subjects that open a reported clause after an adjunct ("said in a statement it ...").
+_CLAUSE_SUBJECTS = wordset("it he she they we i there")
+_ADJUNCT_TOKENS = 7
 _END_PUNCTUATION = frozenset({".", "!", "?", ";", ":"})
 
 
@@ -55,8 +60,13 @@ class Claim:
     verb: str
 
 
-def find_claims(speakers: Speakers) -> list[Claim]:
-    """Reported clauses of every attributed speech verb, in text order, none overlapping."""
+def find_claims(speakers: Speakers, quotes: Sequence[tuple[int, int]] | None = None) -> list[Claim]:
+    """Reported clauses of every attributed speech verb, in text order, none overlapping.
+
+    ``quotes`` are the spans of the direct quotes kept (all quoted spans when None): a clause
+    holding one is left to the quote, while one holding a scare-quoted word ("said she was
+    "bubbly" when ...") is still reported speech."""
+    kept = speakers.quotes if quotes is None else quotes
     claims: list[Claim] = []
     for verb in speakers.verbs:
         attribution = speakers.attributions.get(verb)
@@ -69,7 +79,7 @@ def find_claims(speakers: Speakers) -> list[Claim]:
         text = speakers.text
         if len(text[start:end].split()) < _MIN_CLAIM_WORDS:
             continue
-        if any(s < end and start < e for s, e in speakers.quotes):
+        if any(s < end and start < e for s, e in kept):
             continue  # a direct quote inside: the quote is the record
         if claims and start < claims[-1].end:
             continue
@@ -120,7 +130,9 @@ def _clause(speakers: Speakers, verb: int, attribution: Attribution) -> tuple[in
         comma -= 1
     tail_end = verb if subject_first else _token_at(speakers, attribution.end - 1, hi)
     if comma > lo and tokens[comma].norm == "," and k - comma <= _ATTRIBUTION_LEAD:
-        if last - tail_end <= _TAIL_TOKENS and _only_adjuncts(speakers, tail_end + 1, last + 1):
+        if (not subject_first and _apposition(speakers, tail_end + 1, last)) or (
+            last - tail_end <= _TAIL_TOKENS and _only_adjuncts(speakers, tail_end + 1, last + 1)
+        ):
             return _span(speakers, lo, comma - 1)  # "<clause>, police said."
         if subject_first and tail_end + 1 <= last and tokens[tail_end + 1].norm == ",":
             # "After it, he said, <clause>." (after "said X," comes X's apposition instead)
@@ -146,7 +158,15 @@ def _after_verb(speakers: Speakers, verb: int, last: int) -> tuple[int, int] | N
     if not tokens[nxt].norm[:1].isalnum():
         return None  # 'said: "..."', 'said, "...': a quote or a list, not a clause
     if tokens[nxt].norm in _PREPOSITIONS and not _amount(speakers, nxt):
-        return None  # "said in a statement.": an adjunct, the words are elsewhere
+        # "said in a statement it appeared ...": a short adjunct, then a clause opening with
+        # a pronoun subject; "said in a statement." alone reports nothing here
+        for j in range(nxt + 1, min(nxt + _ADJUNCT_TOKENS, last)):
+            word = tokens[j].norm
+            if word in _CLAUSE_SUBJECTS:
+                return _span(speakers, j, last)
+            if not word.replace("-", "").isalnum() or j in speakers.verb_set:
+                break
+        return None
     return _span(speakers, nxt, last)
 
 
@@ -196,6 +216,18 @@ def _token_at(speakers: Speakers, offset: int, hi: int) -> int:
     """The index of the token holding ``offset`` (the last token before ``hi`` at worst)."""
     j = bisect_right(speakers.starts, offset) - 1
     return min(max(j, 0), hi - 1)
+
+
+def _apposition(speakers: Speakers, first: int, last: int) -> bool:
+    """The attribution's speaker is described after it to the sentence's end ("..., said
+    Ina, a nurse at the hospital, who ..."): a comma, then "a", "an", "the" or "who"."""
+    tokens = speakers.tokens
+    return (
+        first < last
+        and tokens[first].norm == ","
+        and tokens[first + 1].norm in _APPOSITION_OPENERS
+        and not any(j in speakers.verb_set for j in range(first, last + 1))
+    )
 
 
 def _only_adjuncts(speakers: Speakers, first: int, stop: int) -> bool:

@@ -489,6 +489,8 @@ class Speakers:
             return None
         norm = tokens[j].norm
         if norm in _PRONOUN_PERSON:
+            if strict and not self._ends_subject(verb, j + 1):
+                return None  # "..., said he didn't think ...": the clause's own subject
             return self._pronoun(j, "person")
         if norm in ("him", "her") and tokens[verb].norm == "according":
             return self._pronoun(j, "person")
