@@ -146,3 +146,8 @@ def test_quoted_as_saying_keeps_its_object_as_the_speaker() -> None:
 def test_a_number_opening_a_sentence_is_nobody() -> None:
     claims = _claims("Three years ago, engineers warned, saying the dam was weak.")
     assert all(speaker != "Three" for _, speaker, _ in claims)
+
+
+def test_a_quoted_term_closing_the_clause_keeps_both_marks() -> None:
+    [(clause, _, _)] = _claims('Brandt said the mine was known as the "black pit."')
+    assert clause == 'the mine was known as the "black pit."'  # the full stop inside the marks

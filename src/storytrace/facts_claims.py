@@ -181,11 +181,26 @@ def _span(speakers: Speakers, first: int, last: int) -> tuple[int, int] | None:
         if tokens[j].norm == "," and tokens[j + 1].norm.endswith("ing") and j + 1 in verbs:
             last = j - 1
             break
+    end_of_text = tokens[last].end
     while last >= first and not tokens[last].norm[:1].isalnum() and tokens[last].norm != ")":
         last -= 1
     if last < first:
         return None
-    return tokens[first].start, tokens[last].end
+    start, end = tokens[first].start, tokens[last].end
+    closing = _closing_mark(speakers.text, start, end, end_of_text)
+    return start, end if closing is None else closing
+
+
+def _closing_mark(text: str, start: int, end: int, limit: int) -> int | None:
+    """The end of the closing quotation mark trimmed off after ``end`` (before ``limit``)
+    when the span opened one: 'referred to as a "concentration camp."' keeps the mark that
+    closes its quoted term, so that the span's marks stay paired."""
+    straight = text.count('"', start, end) % 2 == 1
+    curly = text.count("“", start, end) > text.count("”", start, end)
+    if not (straight or curly):
+        return None
+    found = text.find('"' if straight else "”", end, limit)
+    return None if found < 0 else found + 1
 
 
 def _amount(speakers: Speakers, i: int) -> bool:
