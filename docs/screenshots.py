@@ -1,9 +1,10 @@
 """Screenshots of the web UI for the README: ``python docs/screenshots.py``.
 
 Runs the whole pipeline on ``examples/`` into a temporary store, serves it with
-``storytrace.web`` on a free loopback port, and photographs the story list, the ferry story,
-an article page and the outlet graph with Debian's Chromium (Playwright; needs the ``browser``
-extra and ``apt-get install chromium``). Writes ``docs/img/*.png``.
+``storytrace.web`` on a free loopback port, and photographs the story list, the ferry story and
+its "who said what" section, an article page and the outlet graph with Debian's Chromium
+(Playwright; needs the ``browser`` extra and ``apt-get install chromium``). Writes
+``docs/img/*.png``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def main() -> None:
             shots = {
                 "stories.png": "/index.html",
                 "story.png": f"/story-{story.id}.html",
+                "statements.png": f"/story-{story.id}.html#statements",
                 "article.png": f"/article-{article}.html",
                 "outlets.png": "/outlets.html",
             }
