@@ -341,9 +341,13 @@ def test_killed_runs_resume_to_the_same_store(tmp_path: Path) -> None:
     paths = _write_corpus(tmp_path, articles=36, files=2)
     config = _config(tmp_path, batch_size=6)
     reference = _reference(tmp_path, paths, config, 36)
-    triggers = [Trigger("ingest", 6, 0.0), Trigger("reuse", 6, 0.05)]
+    triggers = [Trigger("ingest", 6, 0.0), Trigger("reuse", 6, 0.0)]
     landed = _kill_chain(tmp_path / "chain", paths, config, 36, triggers, reference)
-    assert landed["ingest"] == 1 and landed["reuse"] + landed["families"] == 1, landed
+    # Where the second kill lands depends on the machine's speed (a fast one may already be
+    # clustering when the signal arrives); what matters is that it lands inside analyze.
+    analyze_steps = ("clean", "reuse", "families", "cluster", "compare")
+    assert landed["ingest"] == 1, landed
+    assert sum(landed[step] for step in analyze_steps) == 1, landed
 
 
 @pytest.mark.slow
