@@ -42,8 +42,8 @@ overlap on its own 98 annotated articles.
 
 Usage: ``python bench/facts_quotes.py [--repeat 3] [--errors] [--json PATH]``;
 ``--errors`` lists every missed, spurious and wrongly attributed quote of the first set and of
-the second development set (``ecbplus_quotes_dev2.jsonl``, labelled blind like the held-out
-set); the held-out set's errors are never listed, so that no rule is fitted to them.
+the second and third development sets (``ecbplus_quotes_dev2.jsonl``,
+``ecbplus_quotes_dev3.jsonl``, labelled blind like the held-out set); the held-out set's errors are never listed, so that no rule is fitted to them.
 """
 
 from __future__ import annotations
@@ -69,8 +69,10 @@ LABELS = ROOT / "bench" / "data" / "ecbplus_quotes.jsonl"
 HOLDOUT = ROOT / "bench" / "data" / "ecbplus_quotes_holdout.jsonl"
 # 40 more, labelled blind later still, as a second development set for error analysis.
 DEV2 = ROOT / "bench" / "data" / "ecbplus_quotes_dev2.jsonl"
+# And 40 more, labelled blind in the seventh session, as a third development set.
+DEV3 = ROOT / "bench" / "data" / "ecbplus_quotes_dev3.jsonl"
 ARTICLES = ROOT.parent / "shared" / "data" / "ecbplus" / "articles.jsonl"
-SPLITS = ("train", "test", "all", "dev2", "holdout")
+SPLITS = ("train", "test", "all", "dev2", "dev3", "holdout")
 SETTINGS = FactsSettings()  # the pipeline's defaults
 PUBLISHED = (
     ("PARC 3.0, Citron (all quotes)", "0.567", "0.832", "0.82 (source, exact)"),
@@ -407,7 +409,7 @@ def main() -> None:
     args = parser.parse_args()
     articles = load_articles()
     labels = load_labels()
-    totals = evaluate([*labels, *load_labels(DEV2), *load_labels(HOLDOUT)], articles)
+    totals = evaluate([*labels, *load_labels(DEV2), *load_labels(DEV3), *load_labels(HOLDOUT)], articles)
     results = {split: figures(totals[split]) for split in SPLITS}
     print(table(results))
     print()
@@ -423,12 +425,15 @@ def main() -> None:
         print("\n".join(totals["all"].errors))
         print("\ndev2:")
         print("\n".join(totals["dev2"].errors))
+        print("\ndev3:")
+        print("\n".join(totals["dev3"].errors))
     if args.json:
         payload = {
             "results": results,
             "speed": rates,
             "errors": totals["all"].errors,
             "errors_dev2": totals["dev2"].errors,
+            "errors_dev3": totals["dev3"].errors,
         }
         args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
 

@@ -16,6 +16,11 @@ The second development set (`ecbplus_quotes_dev2.jsonl`, `select_dev2`) follows 
 with seed 2027, excluding the ids of both the first set and the held-out set; it was labelled
 blind too, for error analysis (the held-out set stays the honest figure). Run
 `python bench/quotes_holdout.py --dev2` to print its ids.
+
+The third development set (`ecbplus_quotes_dev3.jsonl`, `select_dev3`) follows the same rule
+with seed 2028, excluding the ids of the first set, the held-out set and the second development
+set; it was labelled blind too, for error analysis. Run `python bench/quotes_holdout.py --dev3`
+to print its ids.
 """
 
 from __future__ import annotations
@@ -32,9 +37,11 @@ ARTICLES = ROOT.parent / "shared" / "data" / "ecbplus" / "articles.jsonl"
 LABELLED = ROOT / "bench" / "data" / "ecbplus_quotes.jsonl"
 HOLDOUT = ROOT / "bench" / "data" / "ecbplus_quotes_holdout.jsonl"
 DEV2 = ROOT / "bench" / "data" / "ecbplus_quotes_dev2.jsonl"
+DEV3 = ROOT / "bench" / "data" / "ecbplus_quotes_dev3.jsonl"
 
 SEED = 2026
 DEV2_SEED = 2027
+DEV3_SEED = 2028
 SIZE = 40
 MARKS = ('"', "“", "”", "‘")
 
@@ -73,6 +80,16 @@ def select_dev2(articles: Sequence[dict[str, Any]], exclude: set[str] | None = N
     seed 2027, excluding the ids of `ecbplus_quotes.jsonl` and `ecbplus_quotes_holdout.jsonl`."""
     excluded = labelled_ids() | labelled_ids(HOLDOUT) if exclude is None else exclude
     return select_sample(articles, DEV2_SEED, SIZE, excluded)
+
+
+def select_dev3(articles: Sequence[dict[str, Any]], exclude: set[str] | None = None) -> list[str]:
+    """The ids of the third development set, in label-file order: the held-out rule with seed
+    2028, excluding the ids of `ecbplus_quotes.jsonl`, `ecbplus_quotes_holdout.jsonl` and
+    `ecbplus_quotes_dev2.jsonl`."""
+    excluded = (
+        labelled_ids() | labelled_ids(HOLDOUT) | labelled_ids(DEV2) if exclude is None else exclude
+    )
+    return select_sample(articles, DEV3_SEED, SIZE, excluded)
 
 
 def validate(records: Sequence[dict[str, Any]], texts: dict[str, str]) -> list[str]:
@@ -120,6 +137,11 @@ def load_articles(path: Path = ARTICLES) -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    select = select_dev2 if "--dev2" in sys.argv[1:] else select_holdout
+    args = sys.argv[1:]
+    select = select_holdout
+    if "--dev3" in args:
+        select = select_dev3
+    elif "--dev2" in args:
+        select = select_dev2
     for article_id in select(load_articles()):
         print(article_id)

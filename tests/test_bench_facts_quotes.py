@@ -138,3 +138,23 @@ def test_dev2_labels_are_valid_and_follow_the_selection_rule(
     assert {r["split"] for r in dev2} == {"dev2"}
     texts = {i: articles[i]["text"] for i in ids}
     assert holdout_module.validate(dev2, texts) == []
+
+
+@needs_data
+def test_dev3_labels_are_valid_and_follow_the_selection_rule(
+    articles: dict[str, dict[str, Any]], labels: list[dict[str, Any]]
+) -> None:
+    holdout_module = load_bench_module("quotes_holdout.py", "bench_quotes_holdout")
+    with holdout_module.DEV3.open(encoding="utf-8") as lines:
+        dev3 = [json.loads(line) for line in lines if line.strip()]
+    ids = [r["article_id"] for r in dev3]
+    assert ids == holdout_module.select_dev3(list(articles.values()))
+    earlier = (
+        {r["article_id"] for r in labels}
+        | holdout_module.labelled_ids(holdout_module.HOLDOUT)
+        | holdout_module.labelled_ids(holdout_module.DEV2)
+    )
+    assert not set(ids) & earlier  # disjoint from every earlier set
+    assert {r["split"] for r in dev3} == {"dev3"}
+    texts = {i: articles[i]["text"] for i in ids}
+    assert holdout_module.validate(dev3, texts) == []
