@@ -43,7 +43,8 @@ overlap on its own 98 annotated articles.
 Usage: ``python bench/facts_quotes.py [--repeat 3] [--errors] [--json PATH]``;
 ``--errors`` lists every missed, spurious and wrongly attributed quote of the first set and of
 the second and third development sets (``ecbplus_quotes_dev2.jsonl``,
-``ecbplus_quotes_dev3.jsonl``, labelled blind like the held-out set); the held-out set's errors are never listed, so that no rule is fitted to them.
+``ecbplus_quotes_dev3.jsonl``, labelled blind like the held-out set); the held-out set's errors
+are never listed, so that no rule is fitted to them.
 """
 
 from __future__ import annotations
@@ -409,7 +410,8 @@ def main() -> None:
     args = parser.parse_args()
     articles = load_articles()
     labels = load_labels()
-    totals = evaluate([*labels, *load_labels(DEV2), *load_labels(DEV3), *load_labels(HOLDOUT)], articles)
+    labelled = [*labels, *load_labels(DEV2), *load_labels(DEV3), *load_labels(HOLDOUT)]
+    totals = evaluate(labelled, articles)
     results = {split: figures(totals[split]) for split in SPLITS}
     print(table(results))
     print()

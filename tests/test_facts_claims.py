@@ -151,3 +151,25 @@ def test_a_number_opening_a_sentence_is_nobody() -> None:
 def test_a_quoted_term_closing_the_clause_keeps_both_marks() -> None:
     [(clause, _, _)] = _claims('Brandt said the mine was known as the "black pit."')
     assert clause == 'the mine was known as the "black pit."'  # the full stop inside the marks
+
+
+def test_a_time_before_the_participle_is_not_its_subject() -> None:
+    """ "issued a statement early this morning announcing ...": the morning announces nothing."""
+    [(clause, speaker, verb)] = _claims(
+        "Kestrel Mining Corp issued a statement early this morning announcing that the north "
+        "shaft is closed until further notice."
+    )
+    assert (clause, verb) == ("the north shaft is closed until further notice", "announcing")
+    assert speaker == "Kestrel Mining Corp"
+
+
+def test_a_headline_reports_nothing() -> None:
+    assert _claims("Kestrel Mining Says Output Will Double by Next Summer\n") == []
+
+
+def test_a_hyphenated_company_name_speaks_for_itself() -> None:
+    [(clause, speaker, _)] = _claims(
+        "Shares rose at Vela-Tel on Monday.\nVela-Tel announced that the network would reach "
+        "every village by June."
+    )
+    assert (clause, speaker) == ("the network would reach every village by June", "Vela-Tel")

@@ -359,3 +359,17 @@ def test_a_long_quoted_clause_without_a_verb_is_kept_a_short_one_is_not() -> Non
         "It was a betrayal of the town,",
         "broke his word and failed every family that trusted the council.",
     ]
+
+
+def test_the_company_is_the_organisation_the_story_names_most() -> None:
+    """Past the last few sentences, "the company" is the story's company, named most often."""
+    text = (
+        "Workers at the Kestrel Mining Company plant in Dunmore walked out on Monday.\n"
+        "Kestrel Mining Company had cut the night shift in March.\n"
+        "The union said the cut broke the contract.\n"
+        "Tomas Berg, who has worked at the plant for twenty years, said he would stay home.\n"
+        "His wife, a nurse, works at the same plant.\n"
+        "Their son left for the city last spring.\n"
+        '"We regret that talks have stalled for now," the company said.'
+    )
+    assert _speakers(text)[-1] == "Kestrel Mining Company"

@@ -70,8 +70,8 @@ def find_claims(speakers: Speakers, quotes: Sequence[tuple[int, int]] | None = N
     claims: list[Claim] = []
     for verb in speakers.verbs:
         attribution = speakers.attributions.get(verb)
-        if attribution is None:
-            continue
+        if attribution is None or speakers.in_headline(verb):
+            continue  # "T-Mobile Adds BlackBerry Q10 to Its Portfolio": a title, not a report
         span = _clause(speakers, verb, attribution)
         if span is None:
             continue

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .facts_dates import KEY_ADVERBS
-from .facts_names import MONTHS, TITLES, WEEKDAYS, is_capitalised, surface, wordset
+from .facts_names import MONTHS, TITLES, WEEKDAYS, is_capitalised, is_headline, surface, wordset
 from .facts_names import SPEECH_VERBS as _BASE_SPEECH_VERBS
 from .model import Mention, Token
 
@@ -127,6 +128,10 @@ _GENDER_CUE = re.compile(
     r"\b(" + "|".join(sorted(_FEMALE_CUES | _MALE_CUES)) + r")\.?\s+$", re.IGNORECASE
 )
 _CALENDAR = frozenset(MONTHS) | frozenset(WEEKDAYS)
+# Words that end a time adverbial ("early this morning", "late Tuesday"): never a speaker.
+_TIME_WORDS = _CALENDAR | wordset(
+    "morning afternoon evening night today tonight yesterday week weekend month year day"
+)
 _TOLD = wordset("told tell tells telling")
 # Organisation names that are news outlets: a story's source, rarely its speaker's "it".
 _MEDIA = re.compile(
@@ -223,6 +228,11 @@ def _last_word(value: str) -> str:
     return words[-1].casefold() if words else ""
 
 
+def _lone_name_word(word: str) -> bool:
+    """A capitalised word that can name a speaker alone: "Hurd", "Microsoft", "T-Mobile"."""
+    return is_capitalised(word) and word.replace("-", "").isalpha() and not word.endswith("-")
+
+
 class Speakers:
     """Attributions of every speech verb of one article, computed once in text order.
 
@@ -254,8 +264,12 @@ class Speakers:
         self.by_end = {n.end: n for n in kept}
         people = _people(kept)
         self.full_names = self._full_names(people)
-        # Last words of organisation and place names: never a person's surname on their own.
-        self.name_heads = {_last_word(n.value) for n in kept if n.kind != "person"}
+        # Last words of longer organisation and place names ("Service" of "Surrey Fire and
+        # Rescue Service"): never a speaker's name on their own. A one-word name is its own
+        # head and stays a name ("at T-Mobile", then "T-Mobile announced").
+        self.name_heads = {
+            _last_word(n.value) for n in kept if n.kind != "person" and " " in n.value.strip()
+        }
         self.name_heads -= set(self.full_names)
         self.entities: dict[int, list[_Entity]] = {}
         self.gender: dict[str, str] = {}  # person name -> "m" / "f", from cues and pronouns
@@ -292,6 +306,12 @@ class Speakers:
                 self.tokens[i].norm[:1].isalnum() and not self.inside(i) for i in range(lo, hi)
             )
         return self._narrative[sentence]
+
+    def in_headline(self, i: int) -> bool:
+        """Whether token i lies in a title-case line (a headline, whose verbs report nothing)."""
+        sentence = self.sentence_of(i)
+        lo, hi = self.first_token[sentence], self.first_token[sentence + 1]
+        return is_headline(self.text, self.tokens[lo:hi])
 
     def sentence_at(self, offset: int) -> int:
         k = max(0, bisect_left(self.starts, offset + 1) - 1)
@@ -530,7 +550,7 @@ class Speakers:
                 described = True
             k += 1
         word = self._word(j)
-        if is_capitalised(word) and word.isalpha() and norm not in _CAPS_STOP:
+        if _lone_name_word(word) and norm not in _CAPS_STOP:
             end = j + 1
             names = [self._capitalised_name(j)]
             if self._same_sentence(verb, j + 2) and tokens[j + 1].norm == "and":
@@ -676,10 +696,11 @@ class Speakers:
             and not subject.name
             and tokens[verb].norm.endswith("ing")
             and subject.end == tokens[verb - 1].end  # not "quoted X of Y as saying"
-            and self._object_of_preposition(subject.start, clause)
+            and (self._object_of_preposition(subject.start, clause) or norm in _TIME_WORDS)
         ):
-            # "opened up about her image saying it was wrong": the phrase before the
-            # participle is an object; whoever says it is the clause's subject
+            # "opened up about her image saying it was wrong", "issued a statement this
+            # morning announcing": the phrase before the participle is an object or a time;
+            # whoever says it is the clause's subject
             return self._first_in_clause(clause, verb)
         return subject
 
@@ -737,7 +758,7 @@ class Speakers:
         word = self._word(i)
         if norm in _AGENCIES:  # "dpa reported": agencies that write their names in lower case
             return _Subject(word, tokens[i].start, tokens[i].end, "org")
-        if is_capitalised(word) and word.isalpha() and norm not in _CAPS_STOP:
+        if _lone_name_word(word) and norm not in _CAPS_STOP:
             name = self._capitalised_name(i)
             if (
                 i - 1 >= clause
@@ -852,10 +873,27 @@ class Speakers:
             name = self._role_holder(head_norm, start) if kind == "person" else None
             if name is None:
                 name = self.resolve(start, kind, media=head_norm in _MEDIA_NOUNS)
+            if name is None and kind == "org":
+                name = self._most_mentioned_org(start, media=head_norm in _MEDIA_NOUNS)
             if name is not None:
                 return _Subject(name, start, end, kind if name else None)
             return _Subject("", start, end, None)
         return _Subject("", start, end, "person")  # "a witness": someone new, never named
+
+    def _most_mentioned_org(self, position: int, media: bool) -> str | None:
+        """The organisation the article has named most often before ``position``: what "the
+        company said" means when none is in the last few sentences (the story's company,
+        named in the lead and again since). None on a tie or when none was named."""
+        counts: Counter[str] = Counter()
+        for mention in self.by_start.values():
+            if mention.kind != "org" or mention.start >= position or self.in_quote(mention.start):
+                continue
+            if media or not _MEDIA.search(mention.value):
+                counts[mention.value] += 1
+        ranked = counts.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
 
     def _role_holder(self, role: str, position: int) -> str | None:
         """The person the article introduced with this role before ``position``, for "the
