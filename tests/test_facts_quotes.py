@@ -373,3 +373,28 @@ def test_the_company_is_the_organisation_the_story_names_most() -> None:
         '"We regret that talks have stalled for now," the company said.'
     )
     assert _speakers(text)[-1] == "Kestrel Mining Company"
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("He said ``the pumps will hold'' on Monday.", ["the pumps will hold"]),
+        (
+            "''The shaft is not deep enough to flood,\" he said.",
+            ["The shaft is not deep enough to flood,"],
+        ),
+        ("The band's ''Greatest Hits'' tour sold out.", ["Greatest Hits"]),
+        ("It was a 12'' pipe.", []),  # inch marks, no quote
+    ],
+)
+def test_typewriter_double_marks_are_quote_marks(text: str, quoted: list[str]) -> None:
+    assert [text[s:e] for s, e in quote_spans(text)] == quoted
+
+
+def test_an_acronym_speaker_is_an_organisation_never_a_later_he() -> None:
+    text = (
+        "Tomas Berg, head of the mine rescue service in Dunmore, dismissed fears of a second "
+        "collapse, KNB reported.\n"
+        '"The north wall is solid and nobody is at risk," he was quoted as saying.'
+    )
+    assert _speakers(text) == ["Tomas Berg"]

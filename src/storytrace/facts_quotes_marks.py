@@ -164,8 +164,23 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_TYPEWRITER_OPEN = re.compile(r"``|''(?=[^\W\d_])")
+_TYPEWRITER_CLOSE = re.compile(r"''")
+
+
+def _typewriter_marks(text: str) -> str:
+    """The text with typewriter double marks (``quote'' and ''quote'', as older wire copy and
+    Treebank-style text write them) turned into one straight mark and a space, offsets kept:
+    the mark sits against the quoted words, the space on the outside."""
+    if "''" not in text and "``" not in text:
+        return text
+    text = _TYPEWRITER_OPEN.sub(' "', text)
+    return _TYPEWRITER_CLOSE.sub('" ', text)
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Spans of quoted text (marks and surrounding whitespace excluded), sorted by start."""
+    text = _typewriter_marks(text)
     double = _double_spans(text)
     spans = double + _single_spans(text, double)
     trimmed = (_trim(text, s, e) for s, e in spans)

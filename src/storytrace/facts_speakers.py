@@ -562,7 +562,7 @@ class Speakers:
                 return None
             if any(not n for n in names):
                 return _Subject("", tokens[j].start, tokens[end - 1].end, None)
-            register = self._lone_kind(tokens[j].norm) if len(names) == 1 else None
+            register = self._lone_kind(j) if len(names) == 1 else None
             return _Subject(" and ".join(names), tokens[j].start, tokens[end - 1].end, register)
         if nominal and norm in ("the", "a", "an"):
             k = j + 1
@@ -774,16 +774,21 @@ class Speakers:
                 return _Subject(f"{joint[0]} and {name}", joint[1], tokens[i].end, None)
             if not name:
                 return _Subject("", tokens[i].start, tokens[i].end, None)
-            return _Subject(name, tokens[i].start, tokens[i].end, self._lone_kind(norm))
+            return _Subject(name, tokens[i].start, tokens[i].end, self._lone_kind(i))
         if norm.replace("-", "").isalnum() and not is_capitalised(word):
             return self._noun_phrase_ending(i, clause)
         return self._first_in_clause(clause, verb)
 
-    def _lone_kind(self, norm: str) -> str:
-        """What a lone capitalised speaker is: a person when it is the surname of someone the
-        article names in full ("Hurd said"), else either a person or an organisation
-        ("Microsoft claims", "TSMC said"), so that a later "he" or "the company" can find it."""
-        return "person" if norm in self.full_names else _EITHER
+    def _lone_kind(self, i: int) -> str:
+        """What a lone capitalised speaker (token i) is: a person when it is the surname of
+        someone the article names in full ("Hurd said"), an organisation when it is an acronym
+        ("IRNA reported", "TSMC said": never a later "he"), else either ("Microsoft claims"),
+        so that a later "he" or "the company" can find it."""
+        norm = self.tokens[i].norm
+        if norm in self.full_names:
+            return "person"
+        word = self._word(i)
+        return "org" if len(word) >= 2 and word.isupper() else _EITHER
 
     def _joint_before(self, first: int, clause: int) -> tuple[str, int] | None:
         """ "Zadan and Meron said": the name before "and", with its start offset."""
