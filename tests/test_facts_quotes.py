@@ -398,3 +398,15 @@ def test_an_acronym_speaker_is_an_organisation_never_a_later_he() -> None:
         '"The north wall is solid and nobody is at risk," he was quoted as saying.'
     )
     assert _speakers(text) == ["Tomas Berg"]
+
+
+def test_he_reaches_past_background_sentences_to_the_last_speaker() -> None:
+    """Two sentences of background between "according to X" and "he said" are still X's."""
+    text = (
+        "Rail traffic was hit as well, according to Tomas Berg, chief engineer of the line.\n"
+        "His team's sensors showed that 40 signals went dark early on Friday.\n"
+        "Signals of that kind guide every train between the two cities.\n"
+        "The outage lasted until the evening.\n"
+        '"It was the worst failure we have seen in years," he said.'
+    )
+    assert _speakers(text) == ["Tomas Berg"]

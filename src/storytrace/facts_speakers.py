@@ -152,6 +152,9 @@ _DOMAIN = re.compile(
 )
 _AGE = re.compile(r"(?:\d+-)?year-old")  # "the 42-year-old said": a person
 LOOKBACK_SENTENCES = 3
+# How far back a pronoun may still find someone who spoke: "according to X" two sentences of
+# background before "he said" ("His company's sensors ...", "These routes ...") is still X.
+SPEAKER_LOOKBACK_SENTENCES = 5
 # The kind of a speaker known only by one capitalised word: a person or an organisation.
 _EITHER = "either"
 _MAX_NP = 7
@@ -404,14 +407,14 @@ class Speakers:
                 and not self._addressee(e)
                 and (media or not _MEDIA.search(e.name))
             ]
-            if found:
-                spoke = [e for e in found if e.speaker]
-                if spoke:
-                    return spoke[-1].name
+            spoke = [e for e in found if e.speaker]
+            if spoke:
+                return spoke[-1].name
+            if found and seen < LOOKBACK_SENTENCES:
                 plain = [e for e in found if not self._possessive(e)]
                 return (plain or found)[0].name
             seen += self.narrative(s)  # sentences wholly inside a quote do not count
-            if seen >= LOOKBACK_SENTENCES:
+            if seen >= SPEAKER_LOOKBACK_SENTENCES:
                 break
         return None
 
