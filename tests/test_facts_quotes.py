@@ -410,3 +410,13 @@ def test_he_reaches_past_background_sentences_to_the_last_speaker() -> None:
         '"It was the worst failure we have seen in years," he said.'
     )
     assert _speakers(text) == ["Tomas Berg"]
+
+
+def test_a_statement_released_before_a_quote_is_its_issuers() -> None:
+    text = (
+        "Striker Ola Brandt was stopped by police early on Sunday.\n"
+        "Brandt released a statement through the club later on Monday.\n"
+        '"I made a mistake and I am sorry for it.\n'
+        'I will accept whatever the league decides."'
+    )
+    assert _speakers(text) == ["Ola Brandt"]

@@ -90,6 +90,8 @@ _DOCUMENT_NOUNS = wordset(
     """
     statement message release letter announcement communique communiqué"""
 )
+# Verbs that put out a statement ("X released a statement"): the quote after it is X's.
+_ISSUE_VERBS = wordset("released issued posted published sent put read")
 _PREPOSITIONS = wordset("for of at with from")
 # Words opening an apposition after a name: "Maral, a resident of ...", "Ali, who herds ...".
 _APPOSED = wordset("a an the who whose")
@@ -943,6 +945,21 @@ class Speakers:
             return None
         return found
 
+    def _issued_statement(self, lo: int, hi: int) -> Attribution | None:
+        """ "Jackson released a statement through the team on Tuesday." before a quote: the
+        statement is the quote, its issuer (the sentence's named subject) the speaker."""
+        for k in range(lo + 1, hi - 1):
+            if self.tokens[k].norm not in _ISSUE_VERBS:
+                continue
+            after = [t.norm for t in self.tokens[k + 1 : min(hi, k + 4)]]
+            if not any(norm in _DOCUMENT_NOUNS for norm in after):
+                continue
+            found = self._first_in_clause(lo, k)
+            if found is not None and found.name and found.start == self.tokens[lo].start:
+                return Attribution(found.name, found.start, found.end, self.tokens[k].norm)
+            return None
+        return None
+
     def _first_in_clause(self, clause: int, verb: int) -> _Subject | None:
         """The first named person (else organisation) of the clause: its likely subject."""
         lo, hi = self.tokens[clause].start, self.tokens[verb].start
@@ -995,6 +1012,10 @@ class Speakers:
             attribution = self.attributions.get(verb)
             if attribution is not None:
                 return attribution
+        if not verbs:
+            issued = self._issued_statement(lo, hi)
+            if issued is not None:
+                return issued
         if verbs or self.tokens[hi - 1].norm != ":":
             return None
         first = self.tokens[lo]
