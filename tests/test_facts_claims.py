@@ -173,3 +173,8 @@ def test_a_hyphenated_company_name_speaks_for_itself() -> None:
         "every village by June."
     )
     assert (clause, speaker) == ("the network would reach every village by June", "Vela-Tel")
+
+
+def test_denied_reports_speech_and_its_subject_speaks() -> None:
+    [(clause, speaker, verb)] = _claims("Marsh denied that the pumps had been switched off.")
+    assert (clause, speaker, verb) == ("the pumps had been switched off", "Teo Marsh", "denied")

@@ -420,3 +420,22 @@ def test_a_statement_released_before_a_quote_is_its_issuers() -> None:
         'I will accept whatever the league decides."'
     )
     assert _speakers(text) == ["Ola Brandt"]
+
+
+def test_reports_after_a_verb_is_a_noun_and_denied_reports_speech() -> None:
+    """ "The coach denied reports that ...": "reports" names the rumours; the coach speaks."""
+    text = (
+        "Head coach Ilse Brandt will not renew her contract, the club said on Friday.\n"
+        "The coach denied reports that her talks with the board had broken down.\n"
+        '"Contrary to what you may have read, the board and I parted as friends."'
+    )
+    assert _speakers(text) == ["Ilse Brandt"]
+
+
+def test_someone_unnamed_opening_a_sentence_is_the_next_he() -> None:
+    text = (
+        "The new laptop battery should last five years, said vice president Jo Fenn.\n"
+        "However, one customer from the show floor was sceptical of the figure.\n"
+        '"Five years on paper, maybe two on the road," he said.'
+    )
+    assert _speakers(text) == [""]

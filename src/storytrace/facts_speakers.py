@@ -44,7 +44,7 @@ SPEECH_VERBS = _BASE_SPEECH_VERBS | wordset(
     remarked commented responded reported reports testified testifies shouted yelled joked
     quipped countered stressed stresses emphasised emphasized posted described describes
     describing vowed vows pledged predicted cautioned lamented complained boasted
-    continued suggested pleaded exclaimed agreed"""
+    continued suggested pleaded exclaimed agreed denied denies denying"""
 )
 _SKIP_BEFORE_VERB = KEY_ADVERBS | wordset(
     "has had have also later then just would will did does do not never again further"
@@ -84,11 +84,18 @@ _PERSON_NOUNS = TITLES | wordset(
     author founder veteran champion challenger trainer referee striker goalkeeper boxer
     businessman businesswoman economist scientist professor engineer expert official witness
     resident worker employee member clerk administrator treasurer auditor coroner marshal
-    ranger counselor councillor councilman councilwoman alderman supervisor dean chair ceo"""
+    ranger counselor councillor councilman councilwoman alderman supervisor dean chair ceo
+    customer shopper passenger fan visitor user reader viewer voter patient survivor"""
 )
 _DOCUMENT_NOUNS = wordset(
     """
     statement message release letter announcement communique communiqué"""
+)
+_INDEFINITES = wordset("a an one another")
+# Speech verbs that are also plural nouns, and the words that make them nouns before them.
+_NOUN_LIKE_VERBS = wordset("reports claims notes states posts")
+_REPORT_MODIFIERS = wordset(
+    "media news press earlier recent unconfirmed conflicting initial local several many some"
 )
 # Verbs that put out a statement ("X released a statement"): the quote after it is X's.
 _ISSUE_VERBS = wordset("released issued posted published sent put read")
@@ -279,6 +286,7 @@ class Speakers:
         self.entities: dict[int, list[_Entity]] = {}
         self.gender: dict[str, str] = {}  # person name -> "m" / "f", from cues and pronouns
         self._add_entities(kept)
+        self._add_unnamed_subjects()
         self.verbs = [
             i
             for i, t in enumerate(self.tokens)
@@ -370,6 +378,25 @@ class Speakers:
                 full = self.full_names[norm]
                 self._remember(_Entity(match.start(), match.end(), full, "person", False))
 
+    def _add_unnamed_subjects(self) -> None:
+        """Someone unnamed opening a narrative sentence ("One Mac customer from the show floor
+        was sceptical."): an antecedent too, so that the "he said" after it is not pinned on
+        whoever the article named before."""
+        for sentence in range(len(self.first_token) - 1):
+            lo, hi = self.first_token[sentence], self.first_token[sentence + 1]
+            if hi - lo > 3 and self.tokens[lo + 1].norm == ",":
+                lo += 2  # "However, one customer ..."
+            if hi - lo < 3 or self.tokens[lo].norm not in _INDEFINITES or self.inside(lo):
+                continue
+            for k in range(lo + 1, min(hi, lo + 5)):
+                word = self._word(k)
+                if not word.replace("-", "").isalpha():
+                    break
+                if word.islower() and self.tokens[k].norm in _PERSON_NOUNS:
+                    start, end = self.tokens[lo].start, self.tokens[k].end
+                    self._remember(_Entity(start, end, "", "person", False))
+                    break
+
     def _remember(self, entity: _Entity) -> None:
         if entity.kind == "person" and not entity.speaker:
             self._learn_gender(entity.name, entity.start)
@@ -449,6 +476,15 @@ class Speakers:
         norm = self.tokens[i].norm
         if norm == "according":
             return i + 1 < len(self.tokens) and self.tokens[i + 1].norm == "to"
+        if norm in _NOUN_LIKE_VERBS and i > 0 and self._same_sentence(i, i - 1):
+            before = self.tokens[i - 1].norm
+            if (
+                before in _DETERMINERS
+                or before in _POSSESSIVE_PRONOUNS
+                or before in _REPORT_MODIFIERS
+                or (before.endswith("ed") and self._word(i - 1).islower())
+            ):
+                return False  # "denied reports that", "media reports", "his claims": nouns
         return norm in SPEECH_VERBS
 
     def verb_name(self, i: int) -> str:
