@@ -52,6 +52,10 @@ def _parse(data: bytes, limits: IngestSettings) -> Any:
         # trafilatura rejects fragments (feed content, a JSONL ``html`` field) outright.
         data = b"<html><body>" + data + b"</body></html>"
     tree = load_html(data)
+    if tree is not None and tree.tag != "html":
+        # A fragment with a document tag further in ("<canvas>x<html>"): lxml makes its first
+        # element the root, which htmldate's cleaner then tries to drop (an AssertionError).
+        tree = load_html(b"<html><body>" + data + b"</body></html>")
     if tree is None:
         raise ValueError("not parseable as HTML")
     depth = limits.html_depth
