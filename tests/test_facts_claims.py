@@ -178,3 +178,9 @@ def test_a_hyphenated_company_name_speaks_for_itself() -> None:
 def test_denied_reports_speech_and_its_subject_speaks() -> None:
     [(clause, speaker, verb)] = _claims("Marsh denied that the pumps had been switched off.")
     assert (clause, speaker, verb) == ("the pumps had been switched off", "Teo Marsh", "denied")
+
+
+def test_reports_after_a_modifier_is_a_noun_but_after_an_outlet_name_a_verb() -> None:
+    assert _claims("Media reports that the pumps failed were wrong, officials found.") == []
+    [(clause, speaker, verb)] = _claims("Harbour News reports that the pumps were switched off.")
+    assert (clause, speaker, verb) == ("the pumps were switched off", "Harbour News", "reports")

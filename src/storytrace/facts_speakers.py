@@ -478,11 +478,13 @@ class Speakers:
             return i + 1 < len(self.tokens) and self.tokens[i + 1].norm == "to"
         if norm in _NOUN_LIKE_VERBS and i > 0 and self._same_sentence(i, i - 1):
             before = self.tokens[i - 1].norm
+            # Lower case, or capitalised only as a sentence's first word ("Media reports ...").
+            lower = self._word(i - 1).islower() or i == 1 or not self._same_sentence(i - 1, i - 2)
             if (
                 before in _DETERMINERS
                 or before in _POSSESSIVE_PRONOUNS
-                or before in _REPORT_MODIFIERS
-                or (before.endswith("ed") and self._word(i - 1).islower())
+                or (lower and before in _REPORT_MODIFIERS)  # not "BuzzFeed News reports"
+                or (lower and before.endswith("ed"))
             ):
                 return False  # "denied reports that", "media reports", "his claims": nouns
         return norm in SPEECH_VERBS
