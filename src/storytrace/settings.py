@@ -17,6 +17,9 @@ from .clean import CleanSettings
 from .cluster import ClusterSettings
 from .compare import CompareSettings
 from .errors import StorytraceError
+from .cluster import ALGORITHM as CLUSTER_ALGORITHM
+from .compare import ALGORITHM as COMPARE_ALGORITHM
+from .facts import ALGORITHM as FACTS_ALGORITHM
 from .facts import FactsSettings
 from .ingest.limits import IngestSettings
 from .reuse import ReuseSettings
@@ -25,10 +28,10 @@ from .reuse import ReuseSettings
 ALGORITHMS: dict[str, str] = {
     "clean": "clean.lines.v1",
     "segment": "segment.pysbd.v2",
-    "facts": "facts.rules.v2",
+    "facts": FACTS_ALGORITHM,
     "reuse": "reuse.winnow.v2",
-    "cluster": "cluster.single_pass.v3",
-    "compare": "compare.slots.v1",
+    "cluster": CLUSTER_ALGORITHM,
+    "compare": COMPARE_ALGORITHM,
 }
 
 
