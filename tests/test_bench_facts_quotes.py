@@ -123,38 +123,24 @@ def test_holdout_labels_are_valid_and_follow_the_selection_rule(
 
 
 @needs_data
-def test_dev2_labels_are_valid_and_follow_the_selection_rule(
-    articles: dict[str, dict[str, Any]], labels: list[dict[str, Any]]
+@pytest.mark.parametrize(
+    ("split", "earlier_sets"), [("dev2", ("HOLDOUT",)), ("dev3", ("HOLDOUT", "DEV2"))]
+)
+def test_development_labels_are_valid_and_follow_the_selection_rule(
+    articles: dict[str, dict[str, Any]],
+    labels: list[dict[str, Any]],
+    split: str,
+    earlier_sets: tuple[str, ...],
 ) -> None:
     holdout_module = load_bench_module("quotes_holdout.py", "bench_quotes_holdout")
-    with holdout_module.DEV2.open(encoding="utf-8") as lines:
-        dev2 = [json.loads(line) for line in lines if line.strip()]
-    ids = [r["article_id"] for r in dev2]
-    assert ids == holdout_module.select_dev2(list(articles.values()))
-    earlier = {r["article_id"] for r in labels} | holdout_module.labelled_ids(
-        holdout_module.HOLDOUT
-    )
-    assert not set(ids) & earlier  # disjoint from the first set and the held-out set
-    assert {r["split"] for r in dev2} == {"dev2"}
+    with getattr(holdout_module, split.upper()).open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
+    ids = [r["article_id"] for r in rows]
+    assert ids == getattr(holdout_module, f"select_{split}")(list(articles.values()))
+    earlier = {r["article_id"] for r in labels}
+    for name in earlier_sets:
+        earlier |= holdout_module.labelled_ids(getattr(holdout_module, name))
+    assert not set(ids) & earlier  # disjoint from the first set and every earlier one
+    assert {r["split"] for r in rows} == {split}
     texts = {i: articles[i]["text"] for i in ids}
-    assert holdout_module.validate(dev2, texts) == []
-
-
-@needs_data
-def test_dev3_labels_are_valid_and_follow_the_selection_rule(
-    articles: dict[str, dict[str, Any]], labels: list[dict[str, Any]]
-) -> None:
-    holdout_module = load_bench_module("quotes_holdout.py", "bench_quotes_holdout")
-    with holdout_module.DEV3.open(encoding="utf-8") as lines:
-        dev3 = [json.loads(line) for line in lines if line.strip()]
-    ids = [r["article_id"] for r in dev3]
-    assert ids == holdout_module.select_dev3(list(articles.values()))
-    earlier = (
-        {r["article_id"] for r in labels}
-        | holdout_module.labelled_ids(holdout_module.HOLDOUT)
-        | holdout_module.labelled_ids(holdout_module.DEV2)
-    )
-    assert not set(ids) & earlier  # disjoint from every earlier set
-    assert {r["split"] for r in dev3} == {"dev3"}
-    texts = {i: articles[i]["text"] for i in ids}
-    assert holdout_module.validate(dev3, texts) == []
+    assert holdout_module.validate(rows, texts) == []
