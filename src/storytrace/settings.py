@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from .clean import CleanSettings
+from .cluster import ALGORITHM as CLUSTER_ALGORITHM
 from .cluster import ClusterSettings
+from .compare import ALGORITHM as COMPARE_ALGORITHM
 from .compare import CompareSettings
 from .errors import StorytraceError
-from .cluster import ALGORITHM as CLUSTER_ALGORITHM
-from .compare import ALGORITHM as COMPARE_ALGORITHM
 from .facts import ALGORITHM as FACTS_ALGORITHM
 from .facts import FactsSettings
 from .ingest.limits import IngestSettings
