@@ -340,17 +340,14 @@ class StoryIndex:
         keeps its id; the other part is a new story named after its own first article, and is
         itself repaired again, as is the rest.
         """
-        settings = self.settings
         rows_of: dict[int, list[int]] = {}
         for position, number in enumerate(owners.tolist()):
             if number >= first_new:
                 rows_of.setdefault(number, []).append(position)
-        todo = [
-            (n, rows) for n, rows in rows_of.items() if len(rows) >= 2 * settings.split_min_part
-        ]
+        todo = list(rows_of.items())
         while todo:
             number, rows = todo.pop()
-            part = _split_off(rows, vectors, settings)
+            part = _split_off(rows, vectors, self.settings)
             if part is None:
                 continue
             leaving = set(part)
@@ -454,7 +451,7 @@ def _split_off(rows: list[int], vectors: Any, settings: ClusterSettings) -> list
     Reuse links do not enter here: they already acted when each article chose its story, and
     look-alike events share copied background paragraphs (on the ECB+ test topics, adding the
     link bonus here kept every merged pair of events together)."""
-    if len(rows) > settings.split_max_members:
+    if not 2 * settings.split_min_part <= len(rows) <= settings.split_max_members:
         return None
     block = vectors[rows]
     similarity = np.asarray((block @ block.T).toarray(), dtype=np.float64)

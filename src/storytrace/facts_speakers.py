@@ -479,7 +479,8 @@ class Speakers:
         if norm in _NOUN_LIKE_VERBS and i > 0 and self._same_sentence(i, i - 1):
             before = self.tokens[i - 1].norm
             # Lower case, or capitalised only as a sentence's first word ("Media reports ...").
-            lower = self._word(i - 1).islower() or i == 1 or not self._same_sentence(i - 1, i - 2)
+            opens = self.first_token[self.sentence_of(i - 1)] == i - 1
+            lower = opens or self._word(i - 1).islower()
             if (
                 before in _DETERMINERS
                 or before in _POSSESSIVE_PRONOUNS

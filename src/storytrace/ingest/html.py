@@ -45,17 +45,21 @@ class PageMetadata:
     url: str | None = None
 
 
+def _as_document(fragment: bytes) -> bytes:
+    return b"<html><body>" + fragment + b"</body></html>"
+
+
 def _parse(data: bytes, limits: IngestSettings) -> Any:
     """The lxml tree of a page or fragment; ValueError when it does not parse, LimitExceeded
     when it nests deeper than the limit (the parser would have dropped the deeper text)."""
     if _DOCUMENT_TAG.search(data[:_DOCUMENT_TAG_BYTES]) is None:
         # trafilatura rejects fragments (feed content, a JSONL ``html`` field) outright.
-        data = b"<html><body>" + data + b"</body></html>"
+        data = _as_document(data)
     tree = load_html(data)
     if tree is not None and tree.tag != "html":
         # A fragment with a document tag further in ("<canvas>x<html>"): lxml makes its first
         # element the root, which htmldate's cleaner then tries to drop (an AssertionError).
-        tree = load_html(b"<html><body>" + data + b"</body></html>")
+        tree = load_html(_as_document(data))
     if tree is None:
         raise ValueError("not parseable as HTML")
     depth = limits.html_depth
