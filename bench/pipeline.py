@@ -145,7 +145,8 @@ def _average_link_baseline(data: Path) -> tuple[dict[str, float], float]:
     return run("test", best), best
 
 
-def _ecb_quality(data: Path, workdir: Path) -> tuple[dict[str, float], float]:
+def ecb_test_topics(data: Path, workdir: Path) -> tuple[Path, dict[str, str]]:
+    """The ECB+ test topics as a JSONL file to ingest, and their gold subtopic by record id."""
     # A fixed folder name: it is the outlet of articles without a URL, and so part of their id
     # (and of the order undated articles are clustered in); a random temp name would vary it.
     test_file = workdir / "ecbplus" / "ecb-test.jsonl"
@@ -158,6 +159,11 @@ def _ecb_quality(data: Path, workdir: Path) -> tuple[dict[str, float], float]:
                 continue
             gold_by_external[record["id"]] = record["subtopic"]
             out.write(json.dumps({k: record.get(k) for k in ("id", "title", "text", "url")}) + "\n")
+    return test_file, gold_by_external
+
+
+def _ecb_quality(data: Path, workdir: Path) -> tuple[dict[str, float], float]:
+    test_file, gold_by_external = ecb_test_topics(data, workdir)
     start = time.perf_counter()
     with storytrace.open(workdir / "ecb.db") as corpus:
         corpus.ingest([test_file])
