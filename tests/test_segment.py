@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storytrace.model import Article
+from storytrace.model import Article, Token
 from storytrace.segment import (
+    _TOKEN,
     _plain_sentences,
     _segmenter,
     normalize_token,
@@ -54,6 +55,18 @@ def test_spans_stay_inside_the_text(text: str) -> None:
     for t in seg.tokens:
         assert previous <= t.start < t.end <= len(text)
         previous = t.end
+
+
+@given(st.text(), st.integers(min_value=0, max_value=10_000))
+def test_tokens_are_the_pattern_matches_normalized(text: str, offset: int) -> None:
+    """The split-based tokenizer gives exactly the token pattern's matches, one by one."""
+    expected = [
+        (m.start() + offset, m.end() + offset, normalize_token(m.group()))
+        for m in _TOKEN.finditer(text)
+    ]
+    tokens = tokenize(text, offset)
+    assert [tuple(t) for t in tokens] == expected
+    assert all(type(t) is Token for t in tokens)
 
 
 def test_a_huge_paragraph_is_split_like_small_ones() -> None:
