@@ -285,3 +285,30 @@ def test_split_repair_never_moves_articles_of_earlier_batches() -> None:
     assert set(earlier.values()) == {"sstar-0"}
     assert {index.story_of(article_id) for article_id in earlier} == {"sstar-0"}
     assert set(later.values()) == {"sstar-0"}
+
+
+def test_blocks_of_a_batch_give_the_stories_of_one_block() -> None:
+    """A batch is assigned in blocks of ``assign_batch`` (linear cost, not quadratic): each
+    block joins the story sums as it ends, which gives the same products, so the same stories;
+    the split repair still sees the stories born anywhere in the batch."""
+    articles = [
+        _article("flood-a", FLOOD_1, DAY),
+        _article("match-a", MATCH_1, DAY + timedelta(hours=1)),
+        _article("flood-b", FLOOD_2, DAY + timedelta(hours=5)),
+        _article("match-b", MATCH_2, DAY + timedelta(hours=6)),
+        _article("vote", ELECTION, DAY + timedelta(hours=7)),
+    ]
+    by_id = _by_id(*articles)
+    whole = assign_stories(articles, {}, by_id, [])
+    for size in (1, 2, 3):
+        assert assign_stories(articles, {}, by_id, [], ClusterSettings(assign_batch=size)) == whole
+    chained = [_look_alike("dawn", DAWN, n) for n in range(6)]
+    chained += [_look_alike("star", STAR, n) for n in range(6)]
+    stories = {
+        size: assign_stories(
+            chained, {}, _by_id(*chained), [], ClusterSettings(threshold=0.05, assign_batch=size)
+        )
+        for size in (1, 5, 12)
+    }
+    assert stories[1] == stories[5] == stories[12]
+    assert len(set(stories[12].values())) == 2  # chained while assigned, then repaired

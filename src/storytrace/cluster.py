@@ -110,6 +110,12 @@ class ClusterSettings:
     split_max_between: float = 0.31
     # Larger stories are not repaired (the member similarity matrix is squared in size).
     split_max_members: int = 2_000
+    # A batch is assigned in blocks of this many articles, each joining the story sums when its
+    # block ends: an article is compared one by one with its block's earlier articles only, so a
+    # batch of n costs n * assign_batch instead of n^2 (the pipeline's first ingest of 100,000
+    # articles is one batch: 23 minutes in this step before). Same stories as one block, up to
+    # rounding; the split repair still sees the whole batch.
+    assign_batch: int = 1_000
 
 
 def _order_key(article: Article) -> tuple[int, datetime, str]:
@@ -275,33 +281,64 @@ class StoryIndex:
     def assign(
         self, batch: Sequence[Article], counts: Any, links: Sequence[ReuseLink]
     ) -> dict[str, str]:
-        """Assign the batch (already in stage order; ``counts`` row per article) one by one.
+        """Assign the batch (already in stage order; ``counts`` row per article) one by one,
+        then repair the stories born in it.
 
         The article's dot product with a story's vector sum is its product with the sum as of
-        the batch's start plus its products with the batch's earlier members of that story."""
+        its block's start plus its products with the block's earlier members of that story. A
+        block is ``assign_batch`` articles: each joins the story sums when its block ends, so an
+        article is compared with at most a block of single articles, and a batch of n costs
+        n * assign_batch, not n^2 (a first ingest of 100,000 articles is one batch)."""
         settings = self.settings
         vectors = self.frequencies.vectors(counts, settings)
-        self_sq = np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
         neighbours = _linked(links, settings)
         old_stories = len(self._stories.ids)
         owners = np.full(len(batch), -1, dtype=np.int64)
         result: dict[str, str] = {}
+        size = max(settings.assign_batch, 1)
+        for first in range(0, len(batch), size):
+            block = slice(first, min(first + size, len(batch)))
+            self._assign_block(batch, vectors, owners, block, neighbours, result)
+            self._add_to_sums(vectors[block], owners[block])
+        if settings.split_min_part > 0:
+            moved = self._repair(batch, vectors, owners, old_stories, result)
+            for rows, before, after in moved:
+                self._add_to_sums(vectors[rows], np.full(len(rows), before), weight=-1.0)
+                self._add_to_sums(vectors[rows], np.full(len(rows), after))
+        return result
+
+    def _assign_block(
+        self,
+        batch: Sequence[Article],
+        vectors: Any,
+        owners: IntArray,
+        block: slice,
+        neighbours: Mapping[str, list[str]],
+        result: dict[str, str],
+    ) -> None:
+        """Assign the articles of ``block`` (rows of the batch) one by one: ``owners`` and
+        ``result`` get their stories; the story sums hold every earlier block."""
+        settings = self.settings
+        rows = vectors[block]
+        self_sq = np.asarray(rows.multiply(rows).sum(axis=1)).ravel()
+        summed_stories = len(self._stories.ids)
+        local = owners[block]  # a view: filled in as the block goes
         to_old: FloatArray = np.zeros((0, 0))
-        to_batch: FloatArray = np.zeros((0, 0))
-        to_stories, to_articles = _Products(self._sums), _Products(vectors)
-        for position, article in enumerate(batch):
-            if position % _CHUNK_ROWS == 0:
-                chunk = vectors[position : position + _CHUNK_ROWS]
+        to_block: FloatArray = np.zeros((0, 0))
+        to_stories, to_articles = _Products(self._sums), _Products(rows)
+        for offset, article in enumerate(batch[block]):
+            if offset % _CHUNK_ROWS == 0:
+                chunk = rows[offset : offset + _CHUNK_ROWS]
                 to_old = to_stories.of(chunk)
-                # Only the batch's earlier articles are read (to_batch[row, :position]): the
+                # Only the block's earlier articles are read (to_block[row, :offset]): the
                 # dense part leaves the later ones out, the sparse part drops them.
-                to_batch = to_articles.of(chunk, position + _CHUNK_ROWS)
-            row = position % _CHUNK_ROWS
+                to_block = to_articles.of(chunk, offset + _CHUNK_ROWS)
+            row = offset % _CHUNK_ROWS
             count = len(self._stories.ids)
             dots = np.bincount(
-                owners[:position], weights=to_batch[row, :position], minlength=count
+                local[:offset], weights=to_block[row, :offset], minlength=count
             ).astype(np.float64)
-            dots[:old_stories] += to_old[row]
+            dots[:summed_stories] += to_old[row]
             scores = self._scores(dots)
             for other in neighbours.get(article.id, ()):
                 linked = self._story_of_article.get(other)
@@ -314,16 +351,12 @@ class StoryIndex:
                 dot = 0.0
             else:
                 dot = float(dots[number])
-            self._stories.norm_sq[number] += 2.0 * dot + float(self_sq[position])
+            self._stories.norm_sq[number] += 2.0 * dot + float(self_sq[offset])
             self._stories.join(number, published, self._clock)
             self._advance_clock(article)
-            owners[position] = number
+            local[offset] = number
             self._story_of_article[article.id] = number
             result[article.id] = self._stories.ids[number]
-        if settings.split_min_part > 0:
-            self._repair(batch, vectors, owners, old_stories, result)
-        self._add_to_sums(vectors, owners)
-        return result
 
     def _repair(
         self,
@@ -332,14 +365,16 @@ class StoryIndex:
         owners: IntArray,
         first_new: int,
         result: dict[str, str],
-    ) -> None:
+    ) -> list[tuple[list[int], int, int]]:
         """Split the stories born in this batch that hold two look-alike events (``_split_off``).
 
         Only stories born in the batch are repaired: none of their ids has been handed out yet,
         so no earlier article ever changes story. The part holding the story's first article
         keeps its id; the other part is a new story named after its own first article, and is
-        itself repaired again, as is the rest.
+        itself repaired again, as is the rest. Returns the moves, in order: (rows of the
+        batch, story number they left, story number they joined), for the story sums.
         """
+        moves: list[tuple[list[int], int, int]] = []
         rows_of: dict[int, list[int]] = {}
         for position, number in enumerate(owners.tolist()):
             if number >= first_new:
@@ -353,6 +388,7 @@ class StoryIndex:
             leaving = set(part)
             rest = [row for row in rows if row not in leaving]
             new = self._stories.number(_new_story_id(batch[part[0]].id, self._taken))
+            moves.append((part, number, new))
             for row in part:
                 owners[row] = new
                 self._story_of_article[batch[row].id] = new
@@ -366,11 +402,13 @@ class StoryIndex:
                     like=number,
                 )
             todo += [(number, rest), (new, part)]
+        return moves
 
-    def _add_to_sums(self, vectors: Any, numbers: IntArray) -> None:
+    def _add_to_sums(self, vectors: Any, numbers: IntArray, weight: float = 1.0) -> None:
+        """Add each row of ``vectors`` (times ``weight``) to the sum of its story."""
         count = len(self._stories.ids)
         members = sp.csr_matrix(
-            (np.ones(len(numbers)), (numbers, np.arange(len(numbers)))),
+            (np.full(len(numbers), weight), (numbers, np.arange(len(numbers)))),
             shape=(count, len(numbers)),
         )
         old = self._sums

@@ -69,7 +69,9 @@ def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
     offsets = list(accumulate(map(len, pieces), initial=offset))
     words = pieces[1::2]
     norms = words if ascii_only else map(normalize_token, words)
-    return tuple(map(_new_tuple, repeat(Token), zip(offsets[1::2], offsets[2::2], norms)))
+    # Token i is piece 2i + 1: it starts at offsets[2i + 1] and ends at offsets[2i + 2].
+    spans = zip(offsets[1:-1:2], offsets[2::2], norms, strict=True)
+    return tuple(map(_new_tuple, repeat(Token), spans))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
