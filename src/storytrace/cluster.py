@@ -111,10 +111,10 @@ class ClusterSettings:
     # Larger stories are not repaired (the member similarity matrix is squared in size).
     split_max_members: int = 2_000
     # A batch is assigned in blocks of this many articles, each joining the story sums when its
-    # block ends: an article is compared one by one with its block's earlier articles only, so a
-    # batch of n costs n * assign_batch instead of n^2 (the pipeline's first ingest of 100,000
-    # articles is one batch: 23 minutes in this step before). Same stories as one block, up to
-    # rounding; the split repair still sees the whole batch.
+    # block ends: an article is compared one by one with its block's earlier articles only, so
+    # the comparisons among a batch's own articles cost n * assign_batch instead of n^2 / 2
+    # (the pipeline's first ingest is one batch). The comparisons with the stories formed so
+    # far remain. Same stories as one block, up to rounding; the repair sees the whole batch.
     assign_batch: int = 1_000
 
 
@@ -287,8 +287,8 @@ class StoryIndex:
         The article's dot product with a story's vector sum is its product with the sum as of
         its block's start plus its products with the block's earlier members of that story. A
         block is ``assign_batch`` articles: each joins the story sums when its block ends, so an
-        article is compared with at most a block of single articles, and a batch of n costs
-        n * assign_batch, not n^2 (a first ingest of 100,000 articles is one batch)."""
+        article is compared with at most a block of single articles besides the story sums
+        (among themselves, a batch of n costs n * assign_batch, not n^2 / 2)."""
         settings = self.settings
         vectors = self.frequencies.vectors(counts, settings)
         neighbours = _linked(links, settings)
