@@ -88,7 +88,7 @@ def run_storytrace_stage(docs: Sequence[Doc]) -> tuple[list[Any], list[Any], dic
         build_families,
         find_reuse,
     )
-    from storytrace.segment import segment, tokenize
+    from storytrace.segment import segment, tokenize_columns
 
     start = time.perf_counter()
     articles = sorted(_articles(docs), key=lambda a: (a.published, a.id))
@@ -103,7 +103,7 @@ def run_storytrace_stage(docs: Sequence[Doc]) -> tuple[list[Any], list[Any], dic
             for i in range(len(bounds) // 2)
         )
         article = by_id[article_id]
-        return article, Segmentation(article_id, sentences, tokenize(article.text))
+        return article, Segmentation(article_id, sentences, tokenize_columns(article.text))
 
     index = MemoryFingerprintIndex()
     prepared = PreparedCache()  # as the pipeline keeps one for its run

@@ -13,7 +13,9 @@ from storytrace.segment import (
     normalize_token,
     segment,
     split_sentences,
+    token_columns,
     tokenize,
+    tokenize_columns,
 )
 
 
@@ -67,6 +69,13 @@ def test_tokens_are_the_pattern_matches_normalized(text: str, offset: int) -> No
     tokens = tokenize(text, offset)
     assert [tuple(t) for t in tokens] == expected
     assert all(type(t) is Token for t in tokens)
+    columns = tokenize_columns(text, offset)
+    assert len(columns) == len(tokens) and tuple(columns) == tokens
+    assert [columns[i] for i in range(len(tokens))] == list(tokens)
+    assert columns[1:-1] == tokens[1:-1] and columns[::2] == tokens[::2]
+    assert [list(c) for c in token_columns(columns)] == [list(c) for c in token_columns(tokens)]
+    starts, ends, norms = token_columns(columns)
+    assert list(zip(starts, ends, norms, strict=True)) == expected
 
 
 def test_a_huge_paragraph_is_split_like_small_ones() -> None:

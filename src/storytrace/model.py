@@ -7,6 +7,7 @@ guessed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, NamedTuple
@@ -77,11 +78,14 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Segmentation:
-    """The one tokenization of an article's text that every later stage shares."""
+    """The one tokenization of an article's text that every later stage shares.
+
+    ``tokens`` is a tuple from ``segment``; the reuse stage, which remakes them for every
+    article it reloads, holds them as columns (``segment.TokenColumns``)."""
 
     article_id: str
     sentences: tuple[Sentence, ...]
-    tokens: tuple[Token, ...]
+    tokens: Sequence[Token]
 
 
 @dataclass(frozen=True, slots=True)

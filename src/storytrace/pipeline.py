@@ -35,7 +35,7 @@ from .facts import extract_facts
 from .ingest import read_paths
 from .model import Article, Mention, Segmentation, Sentence, Story
 from .reuse import PreparedCache, build_families, find_reuse
-from .segment import segment, tokenize
+from .segment import segment, tokenize_columns
 from .settings import ALGORITHMS, PipelineSettings, Settings
 from .store import Store
 
@@ -354,7 +354,7 @@ def _find_reuse(
         if article is None:
             raise KeyError(article_id)
         sentences = tuple(store.sentences(article_id))
-        return article, Segmentation(article_id, sentences, tokenize(article.text))
+        return article, Segmentation(article_id, sentences, tokenize_columns(article.text))
 
     done = 0
     prepared = PreparedCache()

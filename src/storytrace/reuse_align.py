@@ -17,13 +17,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from .model import Passage, ReuseKind, ReuseLink, Segmentation, Token
+from .segment import token_columns
 
 if TYPE_CHECKING:
     from .reuse import ReuseSettings
@@ -84,18 +84,17 @@ class Words:
 
 def words_of(segmentation: Segmentation) -> Words:
     """Word view of a segmentation; punctuation tokens are skipped."""
-    tokens = segmentation.tokens
-    every = list(map(word_form, map(itemgetter(2), tokens)))
+    starts, ends, norms = token_columns(segmentation.tokens)
+    every = list(map(word_form, norms))
     index = [position for position, form in enumerate(every) if form is not None]
     forms: tuple[str, ...] = tuple(every[position] or "" for position in index)
     take = np.asarray(index, dtype=np.int64)
-    count = len(tokens)
     return Words(
         article_id=segmentation.article_id,
         segmentation=segmentation,
         forms=forms,
-        starts=np.fromiter(map(itemgetter(0), tokens), np.int64, count)[take],
-        ends=np.fromiter(map(itemgetter(1), tokens), np.int64, count)[take],
+        starts=np.asarray(starts, dtype=np.int64)[take],
+        ends=np.asarray(ends, dtype=np.int64)[take],
         token_index=take,
         hashes=np.fromiter(map(token_hash, forms), np.uint64, len(forms)),
         sentence_starts=frozenset(sentence.start for sentence in segmentation.sentences),

@@ -6,7 +6,7 @@ import gc
 from dataclasses import dataclass
 
 from ..model import Article, Mention, Segmentation, Sentence
-from ..segment import tokenize
+from ..segment import tokenize_columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +19,8 @@ class Cleaned:
 
     def segmentation(self) -> Segmentation:
         """The segmentation the local reuse stage rebuilds from the store: stored sentences,
-        tokens remade from the text (the same ``tokenize``)."""
-        return Segmentation(self.article.id, self.sentences, tokenize(self.article.text))
+        tokens remade from the text (the same tokenizer, as columns: ``tokenize_columns``)."""
+        return Segmentation(self.article.id, self.sentences, tokenize_columns(self.article.text))
 
 
 @dataclass(frozen=True, slots=True)
