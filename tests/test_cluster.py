@@ -189,14 +189,19 @@ def test_seed_articles_share_one_story_apart_from_unrelated_ones() -> None:
         assert len({result["000"], result["match-a"], result["flood-a"]}) == 3
 
 
-def test_streaming_index_keeps_ids_across_batches_and_agrees_with_one_call() -> None:
-    articles = [
+def _two_events_and_a_vote() -> list[Article]:
+    """Two floods and two matches a few hours apart, then an unrelated vote."""
+    return [
         _article("flood-a", FLOOD_1, DAY),
         _article("match-a", MATCH_1, DAY + timedelta(hours=1)),
         _article("flood-b", FLOOD_2, DAY + timedelta(hours=5)),
         _article("match-b", MATCH_2, DAY + timedelta(hours=6)),
         _article("vote", ELECTION, DAY + timedelta(hours=7)),
     ]
+
+
+def test_streaming_index_keeps_ids_across_batches_and_agrees_with_one_call() -> None:
+    articles = _two_events_and_a_vote()
     index = StoryIndex()
     first = index.add(articles[:2])
     assert first == {"flood-a": "sflood-a", "match-a": "smatch-a"}
@@ -288,16 +293,10 @@ def test_split_repair_never_moves_articles_of_earlier_batches() -> None:
 
 
 def test_blocks_of_a_batch_give_the_stories_of_one_block() -> None:
-    """A batch is assigned in blocks of ``assign_batch`` (linear cost, not quadratic): each
-    block joins the story sums as it ends, which gives the same products, so the same stories;
-    the split repair still sees the stories born anywhere in the batch."""
-    articles = [
-        _article("flood-a", FLOOD_1, DAY),
-        _article("match-a", MATCH_1, DAY + timedelta(hours=1)),
-        _article("flood-b", FLOOD_2, DAY + timedelta(hours=5)),
-        _article("match-b", MATCH_2, DAY + timedelta(hours=6)),
-        _article("vote", ELECTION, DAY + timedelta(hours=7)),
-    ]
+    """A batch is assigned in blocks of ``assign_batch`` (among the batch's own articles, the
+    cost is linear, not quadratic): each block joins the story sums as it ends, which gives the
+    same products, so the same stories; the split repair still sees the whole batch."""
+    articles = _two_events_and_a_vote()
     by_id = _by_id(*articles)
     whole = assign_stories(articles, {}, by_id, [])
     for size in (1, 2, 3):
