@@ -9,7 +9,9 @@ from __future__ import annotations
 import shutil
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -50,6 +52,12 @@ def local_tables(paths: list[Path], db: Path) -> dict[str, list[dict[str, Any]]]
         return export_tables(build_export(store))
 
 
+@cache
+def _bench_pipeline() -> ModuleType:
+    """bench/pipeline.py (its B-cubed scorer and the ECB+ test topics), loaded once."""
+    return load_bench_module("pipeline.py", "bench_pipeline")
+
+
 def spark_tables(spark: Any, paths: list[Path], out: Path) -> tuple[Any, dict[str, Any]]:
     from storytrace.spark.job import run_job
 
@@ -71,7 +79,7 @@ def assert_same(local: dict[str, Any], spark: dict[str, Any], min_f1: float) -> 
     ours = {r["article_id"]: r["story_id"] for r in spark["story_articles"]}
     theirs = {r["article_id"]: r["story_id"] for r in local["story_articles"]}
     assert ours.keys() == theirs.keys()
-    f1 = load_bench_module("pipeline.py", "bench_pipeline")._bcubed(ours, theirs)["f1"]
+    f1 = _bench_pipeline()._bcubed(ours, theirs)["f1"]
     assert f1 >= min_f1
     same = _same_stories(ours, theirs)
     for table in (local, spark):
@@ -133,8 +141,7 @@ def _stories_against_gold(tables: dict[str, Any], gold: dict[str, str]) -> float
     """B-cubed F1 of a run's stories against the gold subtopics (articles by external id)."""
     external = {row["id"]: row["external_id"] for row in tables["articles"]}
     stories = {external[r["article_id"]]: r["story_id"] for r in tables["story_articles"]}
-    bcubed = load_bench_module("pipeline.py", "bench_pipeline")._bcubed
-    return float(bcubed(stories, gold)["f1"])
+    return float(_bench_pipeline()._bcubed(stories, gold)["f1"])
 
 
 @pytest.mark.slow
@@ -142,8 +149,7 @@ def _stories_against_gold(tables: dict[str, Any], gold: dict[str, str]) -> float
 def test_ecbplus_same_as_local_and_each_meets_the_story_target(spark: Any, tmp_path: Path) -> None:
     """On the ECB+ test topics both paths agree, and each on its own reaches the stories
     issue's B-cubed F1 of 0.90 against the gold subtopics (bench/pipeline.py's figure)."""
-    bench = load_bench_module("pipeline.py", "bench_pipeline")
-    test_topics, gold = bench.ecb_test_topics(DATA, tmp_path)
+    test_topics, gold = _bench_pipeline().ecb_test_topics(DATA, tmp_path)
     local = local_tables([test_topics], tmp_path / "local.db")
     _report, tables = spark_tables(spark, [test_topics], tmp_path / "out")
     assert assert_same(local, tables, 0.98) >= 0.98
