@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import storytrace
 from storytrace import pipeline
@@ -18,7 +20,7 @@ from storytrace.clean import clean
 from storytrace.export import build_export
 from storytrace.model import Article
 from storytrace.settings import PipelineSettings, Settings
-from storytrace.store import STAGE_CLEANED
+from storytrace.store import STAGE_CLEANED, STAGE_INGESTED
 
 from .conftest import REPO
 
@@ -142,6 +144,76 @@ def test_analysis_in_worker_processes_gives_the_sequential_answer(tmp_path: Path
             exports.append(build_export(corpus.store))
     assert exports[0] == exports[1]
     assert any("repeated" in json.dumps(a) for a in exports[1]["articles"])
+
+
+@given(
+    st.lists(st.booleans(), min_size=1, max_size=40),
+    st.lists(st.booleans(), min_size=40, max_size=40),
+    st.integers(min_value=1, max_value=7),
+    st.integers(min_value=1, max_value=7),
+)
+def test_reuse_batches_are_the_sorted_cleaned_articles_cut_from_the_first(
+    left_over: list[bool], fails: list[bool], clean_batch: int, reuse_batch: int
+) -> None:
+    """Reuse runs while later batches are still being cleaned, yet it must take the batches it
+    would take after all cleaning (the answers and the Spark job depend on them): with articles
+    left cleaned by an interrupted run among the new ones, and articles that fail to clean."""
+    ids = [f"{i:03d}" for i in range(len(left_over))]
+    cleaned_before = [key for key, old in zip(ids, left_over, strict=True) if old]
+    pending = [key for key, old in zip(ids, left_over, strict=True) if not old]
+    failed = {key for key, fail in zip(pending, fails, strict=False) if fail}
+    settings = Settings(pipeline=PipelineSettings(batch_size=reuse_batch))
+    step = pipeline._ReuseStep(None, settings, pipeline.AnalyzeReport(), lambda *_: None)  # type: ignore[arg-type]
+    batches: list[list[str]] = []
+    step._run = lambda batch: batches.append(list(batch))  # type: ignore[method-assign]
+    step.add(cleaned_before)
+    for start in range(0, len(pending), clean_batch):
+        batch = pending[start : start + clean_batch]
+        step.run_full_batches(up_to=step.frontier)
+        step.add([key for key in batch if key not in failed], frontier=batch[-1])
+    step.run_all()
+    everything = sorted([*cleaned_before, *(key for key in pending if key not in failed)])
+    assert batches == [list(b) for b in pipeline._batches(everything, reuse_batch)]
+
+
+def test_reuse_overlapping_the_cleaning_takes_the_batches_of_the_sorted_cleaned_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same, through the store: a run cut short after cleaning, more articles ingested,
+    one of them failing to clean, two analysis workers."""
+    real_find_reuse, real_clean = pipeline.find_reuse, pipeline.clean
+    batches: list[list[str]] = []
+
+    def recording(batch: Any, *rest: Any) -> Any:
+        batches.append([article.id for article, _ in batch])
+        return real_find_reuse(batch, *rest)
+
+    def crash(*_: object) -> object:
+        raise KeyboardInterrupt
+
+    def clean_or_fail(article: storytrace.Article, *rest: Any) -> storytrace.Article:
+        if article.external_id == "000_1e31eddbd92e1f78":
+            raise ValueError("pathological page")
+        return real_clean(article, *rest)
+
+    settings = Settings(pipeline=PipelineSettings(batch_size=3, workers=2, parallel_min_articles=1))
+    with storytrace.open(tmp_path / "s.db", settings) as corpus:
+        corpus.ingest([EXAMPLES / "html", EXAMPLES / "jsonl"])
+        monkeypatch.setattr(pipeline, "find_reuse", crash)
+        with pytest.raises(KeyboardInterrupt):
+            corpus.analyze()
+        left = corpus.store.article_ids_at_stage(STAGE_CLEANED)
+        assert left
+        corpus.ingest([EXAMPLES / "feeds", EXAMPLES / "seeds"])
+        monkeypatch.setattr(pipeline, "find_reuse", recording)
+        monkeypatch.setattr(pipeline, "clean", clean_or_fail)
+        report = corpus.analyze()
+        failed = corpus.store.article_ids_at_stage(STAGE_INGESTED)
+        reused = sorted({a.id for a in corpus.articles()} - set(failed))
+        assert len(report.errors) == 1
+    assert [key for batch in batches for key in batch] == reused
+    assert set(left) <= set(reused)
+    assert batches == [list(b) for b in pipeline._batches(reused, 3)]
 
 
 def _flood_report(day: str, outlet: str, words: str) -> str:

@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -116,8 +116,7 @@ def analyze(store: Store, settings: Settings, progress: Progress = _no_progress)
     """Bring every stored article through all stages: clean ... compare. Only new work is done."""
     report = AnalyzeReport()
     run_id = store.start_run("analyze", settings.as_dict(), ALGORITHMS)
-    _clean_segment_facts(store, settings, report, progress)
-    _find_reuse(store, settings, report, progress)
+    _clean_segment_facts_and_find_reuse(store, settings, report, progress)
     _rebuild_families(store, settings, report)
     _cluster(store, settings, report, progress)
     # Stories are flagged in the same transactions that change them, so a run cut short
@@ -135,10 +134,20 @@ def _batches(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
         yield items[i : i + size]
 
 
-def _clean_segment_facts(
+def _clean_segment_facts_and_find_reuse(
     store: Store, settings: Settings, report: AnalyzeReport, progress: Progress
 ) -> None:
+    """Clean, segment and extract facts batch by batch, and find the reuse of each cleaned
+    batch while the workers analyse the next one.
+
+    The reuse step runs in this process (it reads and writes the store) and used to wait for
+    the whole corpus to be analysed, leaving a core idle; overlapping the two keeps both busy.
+    Its batches are those it would take alone, after the analysis (see ``_ReuseStep``).
+    """
     pending = store.article_ids_at_stage(st.STAGE_INGESTED)
+    reuse = _ReuseStep(store, settings, report, progress)
+    reuse.add(store.article_ids_at_stage(st.STAGE_CLEANED))
+    reuse.total = len(reuse.waiting) + len(pending)
     done = 0
     with _AnalysisPool(_worker_count(settings.pipeline, len(pending))) as pool:
         for ids in _batches(pending, settings.pipeline.batch_size):
@@ -149,8 +158,11 @@ def _clean_segment_facts(
                 if a.format == "text" and a.source
             }
             counts = _BatchLineCounts(store, articles, line_keys)
+            analysing = pool.submit(articles, settings, counts.snapshot(line_keys))
+            # Every article up to the previous batch's last is cleaned (or failed) by now.
+            reuse.run_full_batches(up_to=reuse.frontier)
             results = []
-            for analysed in pool.analyse(articles, settings, counts.snapshot(line_keys)):
+            for analysed in analysing.results():
                 if isinstance(analysed, str):
                     report.errors.append(analysed)  # the CLI prints the line
                     continue
@@ -161,9 +173,11 @@ def _clean_segment_facts(
                 # Only the articles that made it count: a failed one is retried, not counted
                 # twice.
                 store.add_line_counts(saved.articles, saved.lines)
+            reuse.add([r[0].id for r in results], frontier=ids[-1])
             report.cleaned += len(results)
             done += len(ids)
             progress("clean", done, len(pending))
+    reuse.run_all()
 
 
 def analyse_article(
@@ -264,21 +278,44 @@ class _AnalysisPool:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
 
-    def analyse(
+    def submit(
         self, articles: Sequence[Article], settings: Settings, counts: LineCounts | None
-    ) -> list[Analysed]:
+    ) -> _PendingAnalysis:
+        """Start analysing ``articles`` in the workers (or, without workers, do it now)."""
         if self._pool is not None:
             size = -(-len(articles) // (2 * self.workers))
             jobs = [
                 (articles[i : i + size], settings, counts) for i in range(0, len(articles), size)
             ]
-            try:
-                return [result for part in self._pool.map(_analyse_all, jobs) for result in part]
-            except BrokenProcessPool as exc:
-                log.warning("analysis workers stopped (%s); going on in one process", exc)
-                self._pool.shutdown(cancel_futures=True)
-                self._pool = None
-        return _analyse_all((articles, settings, counts))
+            return _PendingAnalysis(self, jobs, self._pool.map(_analyse_all, jobs))
+        return _PendingAnalysis(self, [], iter([_analyse_all((articles, settings, counts))]))
+
+    def _give_up_workers(self, exc: BaseException) -> None:
+        log.warning("analysis workers stopped (%s); going on in one process", exc)
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+class _PendingAnalysis:
+    """A batch being analysed by the workers; ``results`` waits for it, in article order."""
+
+    def __init__(
+        self,
+        pool: _AnalysisPool,
+        jobs: list[tuple[Sequence[Article], Settings, LineCounts | None]],
+        parts: Iterator[list[Analysed]],
+    ) -> None:
+        self._pool = pool
+        self._jobs = jobs
+        self._parts = parts
+
+    def results(self) -> list[Analysed]:
+        try:
+            return [result for part in self._parts for result in part]
+        except BrokenProcessPool as exc:
+            self._pool._give_up_workers(exc)
+            return [result for job in self._jobs for result in _analyse_all(job)]
 
 
 class _BatchLineCounts:
@@ -338,36 +375,68 @@ class _LineCountsSnapshot:
         return {key: counts[key] for key in keys if key in counts}
 
 
-def _find_reuse(
-    store: Store, settings: Settings, report: AnalyzeReport, progress: Progress
-) -> None:
-    """Index and compare new articles against everything stored."""
-    pending = store.article_ids_at_stage(st.STAGE_CLEANED)
-    if not pending:
-        return
+class _ReuseStep:
+    """Finds the reuse of cleaned articles, in id order and in batches of ``batch_size``.
 
-    @lru_cache(maxsize=1024)
-    def load(article_id: str) -> tuple[Article, Segmentation]:
+    An article is compared with everything indexed before its batch and with its own batch,
+    so the batches decide the answers (the Spark job reproduces them, see
+    ``spark.reuse_job``): they are the sorted cleaned articles cut from the first, as if all
+    were cleaned before the first batch. Articles are cleaned in id order, so once the cleaning
+    has passed an id (``frontier``), every cleaned article up to it is known and the full
+    batches among them can run before the cleaning ends.
+    """
+
+    def __init__(
+        self, store: Store, settings: Settings, report: AnalyzeReport, progress: Progress
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.report = report
+        self.progress = progress
+        self.waiting: list[str] = []
+        self.frontier = ""
+        self.total = 0
+        self.done = 0
+        self.prepared = PreparedCache()
+        self.load = lru_cache(maxsize=1024)(self._load)
+
+    def _load(self, article_id: str) -> tuple[Article, Segmentation]:
         # The sentences were stored by the clean step; tokens are cheap to remake, the sentence
         # splitter is not, so an article is never split twice.
-        article = store.article(article_id)
+        article = self.store.article(article_id)
         if article is None:
             raise KeyError(article_id)
-        sentences = tuple(store.sentences(article_id))
+        sentences = tuple(self.store.sentences(article_id))
         return article, Segmentation(article_id, sentences, tokenize_columns(article.text))
 
-    done = 0
-    prepared = PreparedCache()
-    for ids in _batches(pending, settings.pipeline.batch_size):
-        batch = [load(article_id) for article_id in ids]
-        with store.transaction():
-            links = find_reuse(batch, store, load, settings.reuse, prepared)
-            store.save_links(links)
-            store.set_stage(list(ids), st.STAGE_REUSE)
-        report.reuse_links += len(links)
-        done += len(ids)
-        report.reuse_checked = done
-        progress("reuse", done, len(pending))
+    def add(self, cleaned: Iterable[str], frontier: str = "") -> None:
+        """Queue cleaned articles; ``frontier``: the cleaning is done up to this id."""
+        self.waiting = sorted([*self.waiting, *cleaned])
+        self.frontier = max(self.frontier, frontier)
+
+    def run_full_batches(self, up_to: str) -> None:
+        """Run every full batch whose articles are all at or before ``up_to``."""
+        size = self.settings.pipeline.batch_size
+        while len(self.waiting) >= size and self.waiting[size - 1] <= up_to:
+            self._run(self.waiting[:size])
+            del self.waiting[:size]
+
+    def run_all(self) -> None:
+        """Run what is left, in batches (the last one may be short)."""
+        for ids in _batches(self.waiting, self.settings.pipeline.batch_size):
+            self._run(ids)
+        self.waiting = []
+
+    def _run(self, ids: Sequence[str]) -> None:
+        batch = [self.load(article_id) for article_id in ids]
+        with self.store.transaction():
+            links = find_reuse(batch, self.store, self.load, self.settings.reuse, self.prepared)
+            self.store.save_links(links)
+            self.store.set_stage(list(ids), st.STAGE_REUSE)
+        self.report.reuse_links += len(links)
+        self.done += len(ids)
+        self.report.reuse_checked = self.done
+        self.progress("reuse", self.done, max(self.total, self.done))
 
 
 def _rebuild_families(store: Store, settings: Settings, report: AnalyzeReport) -> None:

@@ -1,6 +1,6 @@
 """Reuse on Spark: fingerprints grouped by hash, candidate pairs, alignment, families.
 
-The local path (``pipeline._find_reuse``) takes the cleaned articles in id order, in batches,
+The local path (``pipeline._ReuseStep``) takes the cleaned articles in id order, in batches,
 and an article is compared with everything indexed before its batch and with its own batch.
 A fingerprint held by more than ``max_df`` of those articles is a stock phrase and proposes
 no pair. Here every fingerprint is grouped by hash with the batch numbers of its holders, so
