@@ -43,6 +43,15 @@ def spark() -> Iterator[Any]:
     session.stop()
 
 
+def test_local_mode_gives_the_driver_more_than_sparks_default_heap(spark: Any) -> None:
+    """In local mode the driver's JVM runs the tasks too; 1 GiB ran out at 100k articles."""
+    from storytrace.spark.session import local_driver_memory
+
+    assert spark.sparkContext.getConf().get("spark.driver.memory") == local_driver_memory()
+    size = local_driver_memory()
+    assert size.endswith("g") and 1 <= int(size[:-1]) <= 8
+
+
 def local_tables(paths: list[Path], db: Path) -> dict[str, list[dict[str, Any]]]:
     """The export tables of ``storytrace run PATHS`` (ingest + analyze on a new store)."""
     settings = Settings()
