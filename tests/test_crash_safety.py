@@ -191,7 +191,8 @@ def _landing(db: Path, total: int) -> str:
         if sum(stages.values()) < total:
             return "ingest"
         if stages[0]:
-            return "clean"
+            # The reuse of cleaned batches runs while later batches are cleaned.
+            return "clean+reuse" if sum(n for stage, n in stages.items() if stage >= 2) else "clean"
         if stages[1]:
             return "reuse"
         links = connection.execute("SELECT COUNT(*) FROM reuse_links").fetchone()[0]
@@ -345,7 +346,7 @@ def test_killed_runs_resume_to_the_same_store(tmp_path: Path) -> None:
     landed = _kill_chain(tmp_path / "chain", paths, config, 36, triggers, reference)
     # Where the second kill lands depends on the machine's speed (a fast one may already be
     # clustering when the signal arrives); what matters is that it lands inside analyze.
-    analyze_steps = ("clean", "reuse", "families", "cluster", "compare")
+    analyze_steps = ("clean", "clean+reuse", "reuse", "families", "cluster", "compare")
     assert landed["ingest"] == 1, landed
     assert sum(landed[step] for step in analyze_steps) == 1, landed
 
@@ -370,4 +371,6 @@ def test_twenty_four_kills_across_ingest_and_analyze(tmp_path: Path) -> None:
     kills = sum(n for step, n in landed.items() if not step.startswith("not"))
     print(f"\nkills: {kills}; landed in: {dict(sorted(landed.items()))}")
     assert kills >= 20
-    assert landed["ingest"] and landed["clean"] and landed["reuse"]
+    # Cleaning and reuse overlap (the reuse of each cleaned batch runs while the next one is
+    # cleaned), so kills aimed at either land in both.
+    assert landed["ingest"] and landed["clean+reuse"]
