@@ -66,9 +66,8 @@ def test_adding_articles_later_keeps_story_ids(tmp_path: Path) -> None:
         assert members <= after[story_id]
 
 
-def test_a_failing_article_is_reported_and_the_rest_analysed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _fail_to_clean_the_first_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the cleaner raise on the first seed article (forked workers inherit the patch)."""
     real_clean = pipeline.clean
 
     def clean_or_fail(article: storytrace.Article, *rest: Any) -> storytrace.Article:
@@ -77,6 +76,12 @@ def test_a_failing_article_is_reported_and_the_rest_analysed(
         return real_clean(article, *rest)
 
     monkeypatch.setattr(pipeline, "clean", clean_or_fail)
+
+
+def test_a_failing_article_is_reported_and_the_rest_analysed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fail_to_clean_the_first_seed(monkeypatch)
     with storytrace.open(tmp_path / "s.db") as corpus:
         corpus.ingest([EXAMPLES / "seeds"])
         report = corpus.analyze()
@@ -169,7 +174,7 @@ def test_reuse_batches_are_the_sorted_cleaned_articles_cut_from_the_first(
     step.add(cleaned_before)
     for start in range(0, len(pending), clean_batch):
         batch = pending[start : start + clean_batch]
-        step.run_full_batches(up_to=step.frontier)
+        step.run_full_batches()
         step.add([key for key in batch if key not in failed], frontier=batch[-1])
     step.run_all()
     everything = sorted([*cleaned_before, *(key for key in pending if key not in failed)])
@@ -181,7 +186,7 @@ def test_reuse_overlapping_the_cleaning_takes_the_batches_of_the_sorted_cleaned_
 ) -> None:
     """The same, through the store: a run cut short after cleaning, more articles ingested,
     one of them failing to clean, two analysis workers."""
-    real_find_reuse, real_clean = pipeline.find_reuse, pipeline.clean
+    real_find_reuse = pipeline.find_reuse
     batches: list[list[str]] = []
 
     def recording(batch: Any, *rest: Any) -> Any:
@@ -190,11 +195,6 @@ def test_reuse_overlapping_the_cleaning_takes_the_batches_of_the_sorted_cleaned_
 
     def crash(*_: object) -> object:
         raise KeyboardInterrupt
-
-    def clean_or_fail(article: storytrace.Article, *rest: Any) -> storytrace.Article:
-        if article.external_id == "000_1e31eddbd92e1f78":
-            raise ValueError("pathological page")
-        return real_clean(article, *rest)
 
     settings = Settings(pipeline=PipelineSettings(batch_size=3, workers=2, parallel_min_articles=1))
     with storytrace.open(tmp_path / "s.db", settings) as corpus:
@@ -206,7 +206,7 @@ def test_reuse_overlapping_the_cleaning_takes_the_batches_of_the_sorted_cleaned_
         assert left
         corpus.ingest([EXAMPLES / "feeds", EXAMPLES / "seeds"])
         monkeypatch.setattr(pipeline, "find_reuse", recording)
-        monkeypatch.setattr(pipeline, "clean", clean_or_fail)
+        _fail_to_clean_the_first_seed(monkeypatch)
         report = corpus.analyze()
         failed = corpus.store.article_ids_at_stage(STAGE_INGESTED)
         reused = sorted({a.id for a in corpus.articles()} - set(failed))

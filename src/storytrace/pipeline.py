@@ -160,7 +160,7 @@ def _clean_segment_facts_and_find_reuse(
             counts = _BatchLineCounts(store, articles, line_keys)
             analysing = pool.submit(articles, settings, counts.snapshot(line_keys))
             # Every article up to the previous batch's last is cleaned (or failed) by now.
-            reuse.run_full_batches(up_to=reuse.frontier)
+            reuse.run_full_batches()
             results = []
             for analysed in analysing.results():
                 if isinstance(analysed, str):
@@ -414,10 +414,10 @@ class _ReuseStep:
         self.waiting = sorted([*self.waiting, *cleaned])
         self.frontier = max(self.frontier, frontier)
 
-    def run_full_batches(self, up_to: str) -> None:
-        """Run every full batch whose articles are all at or before ``up_to``."""
+    def run_full_batches(self) -> None:
+        """Run every full batch whose articles are all at or before the frontier."""
         size = self.settings.pipeline.batch_size
-        while len(self.waiting) >= size and self.waiting[size - 1] <= up_to:
+        while len(self.waiting) >= size and self.waiting[size - 1] <= self.frontier:
             self._run(self.waiting[:size])
             del self.waiting[:size]
 
