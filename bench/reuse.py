@@ -32,24 +32,23 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import statistics
 import sys
 import tempfile
 import time
-from array import array
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from reuse_metrics import Doc, RawFamily, RawPair, load_docs, load_gold, score
 from reuse_peers import document_pairs, lsh_pairs
+from reuse_stage import CorpusTexts, run_storytrace_stage
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-BATCH = 200
 
 Output = tuple[list[RawPair], list[RawFamily] | None, dict[str, float]]
 
@@ -74,57 +73,6 @@ def _articles(docs: Sequence[Doc]) -> list[Any]:
     ]  # fmt: skip
 
 
-def run_storytrace_stage(docs: Sequence[Doc]) -> tuple[list[Any], list[Any], dict[str, float]]:
-    """The reuse stage on raw texts, in batches in ``published`` order, as the pipeline runs it.
-
-    Older articles are reloaded like the pipeline does (kept sentence spans, tokens remade, an
-    LRU of 1,024, and the pipeline's ``PreparedCache`` of prepared sources kept across
-    batches); texts stay in memory in place of the store. Returns links, families, times.
-    """
-    from storytrace.model import Segmentation, Sentence
-    from storytrace.reuse import (
-        MemoryFingerprintIndex,
-        PreparedCache,
-        build_families,
-        find_reuse,
-    )
-    from storytrace.segment import segment, tokenize_columns
-
-    start = time.perf_counter()
-    articles = sorted(_articles(docs), key=lambda a: (a.published, a.id))
-    by_id = {a.id: a for a in articles}
-    spans: dict[str, array[int]] = {}
-
-    @lru_cache(maxsize=1024)
-    def load(article_id: str) -> tuple[Any, Any]:
-        bounds = spans[article_id]
-        sentences = tuple(
-            Sentence(article_id, i, bounds[2 * i], bounds[2 * i + 1])
-            for i in range(len(bounds) // 2)
-        )
-        article = by_id[article_id]
-        return article, Segmentation(article_id, sentences, tokenize_columns(article.text))
-
-    index = MemoryFingerprintIndex()
-    prepared = PreparedCache()  # as the pipeline keeps one for its run
-    links: list[Any] = []
-    segment_s = 0.0
-    for first in range(0, len(articles), BATCH):
-        mark = time.perf_counter()
-        batch = [(a, segment(a)) for a in articles[first : first + BATCH]]
-        for article, seg in batch:
-            spans[article.id] = array("i", [x for s in seg.sentences for x in (s.start, s.end)])
-        segment_s += time.perf_counter() - mark
-        links.extend(find_reuse(batch, index, load, cache=prepared))
-    families = build_families(links, by_id)
-    seconds = time.perf_counter() - start
-    return (
-        links,
-        list(families),
-        {"seconds": seconds, "segment_s": segment_s, "reuse_s": seconds - segment_s},
-    )
-
-
 def _as_pairs(links: Sequence[Any]) -> list[RawPair]:
     return [
         ((k.a.article_id, k.a.start, k.a.end), (k.b.article_id, k.b.start, k.b.end)) for k in links
@@ -139,7 +87,7 @@ def _as_families(families: Sequence[Any]) -> list[RawFamily]:
 
 
 def _storytrace(docs: Sequence[Doc], threshold: float) -> Output:
-    links, families, seconds = run_storytrace_stage(docs)
+    links, families, seconds = run_storytrace_stage(docs)  # one process, as the peers
     return _as_pairs(links), _as_families(families), seconds
 
 
@@ -271,14 +219,20 @@ def score_passim(folder: Path, output: Path) -> tuple[dict[str, float], int]:
 
 
 def _scale_child(path: Path, store: bool, workers: int = 0) -> dict[str, float]:
-    """One size in a fresh process: the stage (or the SQLite path), peak RSS, recall vs gold."""
+    """One size in a fresh process: the stage (or the SQLite path), peak RSS, recall vs gold.
+
+    The stage reads texts from the corpus file on demand (``CorpusTexts``) and splits
+    sentences in ``workers`` processes (0: one per core)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    docs = load_docs(path)
     if store:
+        docs = load_docs(path)
         pairs, _, seconds = _storytrace_store(docs, 0.0, workers)
         seconds["peak_mb"] = _peak_mb()
     else:
-        links, _, seconds = run_storytrace_stage(docs)
+        texts = CorpusTexts(path)
+        docs = texts.docs
+        links, _, seconds = run_storytrace_stage(docs, texts, workers or os.cpu_count() or 1)
+        texts.close()
         seconds["peak_mb"] = _peak_mb()
         pairs = _as_pairs(links)
     quality = score(docs, load_gold(path.with_suffix(".gold.jsonl")), pairs, None)

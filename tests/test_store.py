@@ -166,6 +166,9 @@ def test_fingerprint_index_lookup(tmp_path: Path) -> None:
         store.add("a1", hashes, np.array([0, 3, 9], dtype=np.int32))
         found = sorted(store.lookup(np.array([7, -5, 99], dtype=np.int64)))
         assert found == [(-5, "a1", 0), (7, "a1", 9)]
+        # The reuse stage reads the same rows as arrays.
+        postings = store.postings(np.array([7, -5, 99], dtype=np.int64))
+        assert sorted(postings.rows()) == [(-5, "a1"), (7, "a1")]
 
 
 def test_fingerprint_levels_merge_and_keep_every_row(

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from hashlib import blake2b
@@ -64,6 +64,28 @@ class ReuseSettings:
     family_min_overlap: float = 0.5
 
 
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """Who holds which fingerprint, as arrays: ``names[holders[k]]`` holds ``hashes[k]``.
+
+    Arrays, not a row per posting: the postings of a batch grow with the corpus (every chance
+    five-word match adds some until its hash reaches the cap), and a Python tuple for each was
+    most of the lookup at 100k articles.
+    """
+
+    hashes: npt.NDArray[np.int64]
+    holders: npt.NDArray[np.int64]
+    names: Sequence[str]
+
+    def rows(self) -> list[tuple[int, str]]:
+        """``(hash, article_id)`` of every posting (for tests and small answers)."""
+        names = self.names
+        return [
+            (value, names[holder])
+            for value, holder in zip(self.hashes.tolist(), self.holders.tolist(), strict=True)
+        ]
+
+
 class FingerprintIndex(Protocol):
     """Where fingerprints of every analysed article live (the store implements it)."""
 
@@ -71,10 +93,8 @@ class FingerprintIndex(Protocol):
         self, article_id: str, hashes: npt.NDArray[np.int64], positions: npt.NDArray[np.int32]
     ) -> None: ...
 
-    def lookup(
-        self, hashes: npt.NDArray[np.int64], max_holders: int | None = None
-    ) -> Iterable[tuple[int, str, int]]:
-        """Stored ``(hash, article_id, position)`` of the hashes in ``hashes``, grouped by hash.
+    def postings(self, hashes: npt.NDArray[np.int64], max_holders: int | None = None) -> Postings:
+        """Stored holders of the hashes in ``hashes``, in no particular order.
 
         With ``max_holders``, a hash held by more articles gives the postings of only some
         of them, but of more than ``max_holders``: enough to show it is a stock phrase,
@@ -84,51 +104,55 @@ class FingerprintIndex(Protocol):
         ...
 
 
+# The largest run the memory index merges into: a merge needs the two runs and the result in
+# memory at once, so at 12 bytes a fingerprint this bounds the extra memory to about 1.6 GB,
+# at the cost of one more run to search for every 2**26 fingerprints (~190,000 articles).
+MAX_RUN_ROWS = 1 << 26
+
+
 class MemoryFingerprintIndex:
-    """An in-memory :class:`FingerprintIndex`: sorted numpy runs, 16 bytes a fingerprint.
+    """An in-memory :class:`FingerprintIndex`: sorted numpy runs, 12 bytes a fingerprint.
 
     A dict of Python lists costs about ten times as much (6 GB at 100k articles). New
     fingerprints wait in a small buffer; a lookup first sorts the buffer into a run, and runs
-    of similar size are merged (a log-structured merge), so there are O(log n) runs to search
-    and every fingerprint is re-sorted O(log n) times. An article holds each hash once (at its
-    first position), so a hash's postings count its holders, and an article is added once.
+    of similar size are merged (a log-structured merge, up to ``MAX_RUN_ROWS``), so there are
+    O(log n) runs to search, plus one per ``MAX_RUN_ROWS``. An article holds each hash once,
+    so a hash's postings count its holders, and an article is added once. Positions are not
+    kept: nothing reads them, and they were a quarter of the memory.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_run_rows: int = MAX_RUN_ROWS) -> None:
+        self.max_run_rows = max_run_rows
         self._ids: list[str] = []
         self._known: set[str] = set()
-        self._buffer: list[tuple[npt.NDArray[np.int64], int, npt.NDArray[np.int32]]] = []
-        # Each run: (hashes sorted, article numbers, positions), aligned arrays.
-        self._runs: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]]
-        self._runs = []
+        self._buffer: list[tuple[npt.NDArray[np.int64], int]] = []
+        # Each run: (hashes sorted, article numbers), aligned arrays.
+        self._runs: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]] = []
 
     def add(
         self, article_id: str, hashes: npt.NDArray[np.int64], positions: npt.NDArray[np.int32]
     ) -> None:
         if article_id in self._known:
             return
-        unique, first = np.unique(hashes, return_index=True)
-        self._buffer.append((unique, len(self._ids), np.asarray(positions)[first]))
+        self._buffer.append((sorted_unique(hashes), len(self._ids)))
         self._ids.append(article_id)
         self._known.add(article_id)
 
-    def lookup(
-        self, hashes: npt.NDArray[np.int64], max_holders: int | None = None
-    ) -> Iterable[tuple[int, str, int]]:
-        """FingerprintIndex.lookup, in ascending hash order."""
+    def postings(self, hashes: npt.NDArray[np.int64], max_holders: int | None = None) -> Postings:
         self._flush()
-        query = np.unique(hashes)
+        query = sorted_unique(hashes)
         # Per run, the rows [low, high) of each query hash; a capped hash keeps only as many
         # rows as it has left of max_holders + 1 after the earlier runs.
         left = np.full(
             len(query), np.iinfo(np.int64).max if max_holders is None else max_holders + 1
         )
-        found: list[tuple[int, str, int]] = []
-        for run_hashes, numbers, positions in self._runs:
-            # Few query hashes are in a run: find where each would go, and the end of the
-            # equal rows only for those that are there (half the binary searches).
+        found_hashes: list[npt.NDArray[np.int64]] = []
+        found_numbers: list[npt.NDArray[np.int32]] = []
+        for run_hashes, numbers in self._runs:
             if len(run_hashes) == 0:
                 continue
+            # Few query hashes are in a run: find where each would go, and the end of the
+            # equal rows only for those that are there (half the binary searches).
             low = np.searchsorted(run_hashes, query, side="left")
             there = run_hashes[np.minimum(low, len(run_hashes) - 1)] == query
             counts = np.zeros(len(query), dtype=np.int64)
@@ -138,44 +162,67 @@ class MemoryFingerprintIndex:
             hit = counts > 0
             if not hit.any():
                 continue
-            counts = counts[hit]
-            rows = _spans(low[hit], counts)
-            for value, number, position in zip(
-                run_hashes[rows].tolist(), numbers[rows].tolist(), positions[rows].tolist(),
-                strict=True,
-            ):  # fmt: skip
-                found.append((value, self._ids[number], position))
-        found.sort(key=lambda posting: posting[0])
-        return found
+            rows = _spans(low[hit], counts[hit])
+            found_hashes.append(run_hashes[rows])
+            found_numbers.append(numbers[rows])
+        if not found_hashes:
+            return Postings(np.zeros(0, np.int64), np.zeros(0, np.int64), self._ids)
+        return Postings(
+            np.concatenate(found_hashes),
+            np.concatenate(found_numbers).astype(np.int64),
+            self._ids,
+        )
 
     def _flush(self) -> None:
         if not self._buffer:
             return
-        hashes = np.concatenate([h for h, _, _ in self._buffer])
+        hashes = np.concatenate([h for h, _ in self._buffer])
         numbers = np.concatenate(
-            [np.full(len(h), number, dtype=np.int32) for h, number, _ in self._buffer]
+            [np.full(len(h), number, dtype=np.int32) for h, number in self._buffer]
         )
-        positions = np.concatenate([p for _, _, p in self._buffer]).astype(np.int32)
         self._buffer.clear()
-        self._runs.append(self._sorted(hashes, numbers, positions))
-        while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
-            newer, older = self._runs.pop(), self._runs.pop()
-            self._runs.append(
-                self._sorted(
-                    np.concatenate((older[0], newer[0])),
-                    np.concatenate((older[1], newer[1])),
-                    np.concatenate((older[2], newer[2])),
-                )
-            )
-
-    @staticmethod
-    def _sorted(
-        hashes: npt.NDArray[np.int64],
-        numbers: npt.NDArray[np.int32],
-        positions: npt.NDArray[np.int32],
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
         order = np.argsort(hashes, kind="stable")
-        return hashes[order], numbers[order], positions[order]
+        self._runs.append((hashes[order], numbers[order]))
+        while len(self._runs) > 1:
+            older, newer = self._runs[-2], self._runs[-1]
+            size = len(older[0]) + len(newer[0])
+            if len(older[0]) > 2 * len(newer[0]) or size > self.max_run_rows:
+                break
+            self._runs[-2:] = [_merge_runs(older, newer)]
+
+
+def _merge_runs(
+    older: tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]],
+    newer: tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    """Two sorted runs as one, the older run's rows first among equal hashes.
+
+    Each newer row's place is found by binary search: no sort, and no index array as long as
+    both runs (an argsort of the two took twice the memory of the result).
+    """
+    old_hashes, old_numbers = older
+    new_hashes, new_numbers = newer
+    places = np.searchsorted(old_hashes, new_hashes, side="right")
+    places += np.arange(len(new_hashes))
+    size = len(old_hashes) + len(new_hashes)
+    from_newer = np.zeros(size, dtype=bool)
+    from_newer[places] = True
+    from_older = ~from_newer
+    hashes = np.empty(size, dtype=np.int64)
+    numbers = np.empty(size, dtype=np.int32)
+    hashes[places], numbers[places] = new_hashes, new_numbers
+    hashes[from_older], numbers[from_older] = old_hashes, old_numbers
+    return hashes, numbers
+
+
+def sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``np.unique(values)`` by a sort: numpy 2's hash-based ``unique`` takes about four times
+    as long on an article's few hundred fingerprints, once per article per batch."""
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def _spans(starts: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -205,8 +252,10 @@ def fingerprints(
 
 
 @dataclass(frozen=True, slots=True)
-class _Prepared:
-    """One article made ready for comparison: its words, all n-grams, and fingerprints."""
+class Prepared:
+    """One article made ready for comparison: its words, all n-grams, and fingerprints.
+
+    Plain arrays, so an article prepared in another process crosses back cheaply."""
 
     words: Words
     ngrams: npt.NDArray[np.int64]
@@ -214,15 +263,16 @@ class _Prepared:
     positions: npt.NDArray[np.int32]
 
 
-def _prepare(segmentation: Segmentation, settings: ReuseSettings) -> _Prepared:
+def prepare(segmentation: Segmentation, settings: ReuseSettings) -> Prepared:
+    """An article's words, n-gram hashes and winnowed fingerprints."""
     words = words_of(segmentation)
     ngrams = ngram_hashes(words, settings.ngram_words)
     hashes, positions = fingerprints(ngrams, settings.winnow_window)
-    return _Prepared(words, ngrams, hashes, positions)
+    return Prepared(words, ngrams, hashes, positions)
 
 
 def _candidate_pairs(
-    batch: Mapping[str, _Prepared], index: FingerprintIndex, settings: ReuseSettings
+    batch: Mapping[str, Prepared], index: FingerprintIndex, settings: ReuseSettings
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """Pairs of articles to align (each as ``(lower id, higher id)``, sorted) and the batch
     articles the index already holds (those are not added a second time).
@@ -236,16 +286,18 @@ def _candidate_pairs(
     if not ids:
         return [], []
     numbers: dict[str, int] = {article_id: n for n, article_id in enumerate(ids)}
-    own = [np.unique(batch[article_id].hashes) for article_id in ids]
-    query = np.unique(np.concatenate(own))
-    found = list(index.lookup(query, settings.max_df))
-    found_hashes = np.fromiter((value for value, _, _ in found), np.int64, len(found))
-    found_holders = np.fromiter(
-        (numbers.setdefault(article_id, len(numbers)) for _, article_id, _ in found),
+    own = [sorted_unique(batch[article_id].hashes) for article_id in ids]
+    found = index.postings(sorted_unique(np.concatenate(own)), settings.max_df)
+    # The index's holders renumbered: batch articles keep their numbers, others come after.
+    distinct = sorted_unique(found.holders)
+    renumbered = np.fromiter(
+        (numbers.setdefault(found.names[k], len(numbers)) for k in distinct.tolist()),
         np.int64,
-        len(found),
+        len(distinct),
     )
-    indexed = [ids[n] for n in np.unique(found_holders[found_holders < len(ids)]).tolist()]
+    found_hashes = found.hashes
+    found_holders = renumbered[np.searchsorted(distinct, found.holders)]
+    indexed = [ids[n] for n in np.sort(renumbered[renumbered < len(ids)]).tolist()]
     batch_hashes = np.concatenate(own)
     batch_holders = np.repeat(np.arange(len(ids)), [len(h) for h in own])
     # Every (hash, holder) once, sorted by hash, then each hash's holder count.
@@ -299,15 +351,15 @@ class PreparedCache:
 
     def __init__(self, size: int = 2048) -> None:
         self.size = size
-        self._items: OrderedDict[str, _Prepared] = OrderedDict()
+        self._items: OrderedDict[str, Prepared] = OrderedDict()
 
-    def put(self, article_id: str, prepared: _Prepared) -> None:
+    def put(self, article_id: str, prepared: Prepared) -> None:
         self._items[article_id] = prepared
         self._items.move_to_end(article_id)
         if len(self._items) > self.size:
             self._items.popitem(last=False)
 
-    def get(self, article_id: str, make: Callable[[], _Prepared]) -> _Prepared:
+    def get(self, article_id: str, make: Callable[[], Prepared]) -> Prepared:
         found = self._items.get(article_id)
         if found is None:
             found = make()
@@ -329,17 +381,29 @@ def find_reuse(
     ``a.article_id < b.article_id``; links are sorted by their passages. ``cache`` keeps the
     stored articles prepared for alignment across calls (one is made for this call if None).
     """
-    batch: dict[str, _Prepared] = {}
+    batch: dict[str, Prepared] = {}
     for _article, segmentation in new:
         if segmentation.article_id not in batch:
-            batch[segmentation.article_id] = _prepare(segmentation, settings)
+            batch[segmentation.article_id] = prepare(segmentation, settings)
+    return find_reuse_prepared(batch, index, load, settings, cache)
+
+
+def find_reuse_prepared(
+    batch: Mapping[str, Prepared],
+    index: FingerprintIndex,
+    load: Callable[[str], tuple[Article, Segmentation]],
+    settings: ReuseSettings = ReuseSettings(),
+    cache: PreparedCache | None = None,
+) -> tuple[ReuseLink, ...]:
+    """:func:`find_reuse` for new articles already prepared (by id), for callers that prepare
+    them elsewhere, such as in the processes that segment them."""
     pairs, indexed = _candidate_pairs(batch, index, settings)
     stored = cache if cache is not None else PreparedCache()
 
-    def prepared(article_id: str) -> _Prepared:
+    def prepared(article_id: str) -> Prepared:
         if article_id in batch:
             return batch[article_id]
-        return stored.get(article_id, lambda: _prepare(load(article_id)[1], settings))
+        return stored.get(article_id, lambda: prepare(load(article_id)[1], settings))
 
     links: list[ReuseLink] = []
     for first, second in pairs:

@@ -14,15 +14,18 @@ of shared n-grams, which is small for any pair that is not a near duplicate.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
+from itertools import compress
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from .model import Passage, ReuseKind, ReuseLink, Segmentation, Token
+from .model import Passage, ReuseKind, ReuseLink, Segmentation
 from .segment import token_columns
 
 if TYPE_CHECKING:
@@ -67,37 +70,67 @@ def token_hash(form: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """The word tokens of one article: forms, character spans, and where they sit in ``tokens``."""
+    """The word tokens of one article as plain arrays: what alignment compares, where each word
+    sits, and the sentence edges around it.
+
+    No token objects, so an article prepared in another process crosses back cheaply.
+    ``keys`` are the words' hashes as Python ints, compared in place of the forms (two distinct
+    forms share a 64-bit hash with odds of about 2**-64). ``closing[k]`` is the code of the
+    sentence mark (".", "!" or "?") right after word k with no space between, 0 if none;
+    ``opens[k]`` is 1 when word k opens a sentence (an opening quote mark before it allowed).
+    """
 
     article_id: str
-    segmentation: Segmentation
-    forms: tuple[str, ...]
+    keys: list[int]
     starts: IntArray
     ends: IntArray
-    token_index: IntArray
     hashes: npt.NDArray[np.uint64]
-    sentence_starts: frozenset[int]
+    closing: bytes
+    opens: bytes
 
     def __len__(self) -> int:
-        return len(self.forms)
+        return len(self.keys)
 
 
 def words_of(segmentation: Segmentation) -> Words:
     """Word view of a segmentation; punctuation tokens are skipped."""
     starts, ends, norms = token_columns(segmentation.tokens)
     every = list(map(word_form, norms))
-    index = [position for position, form in enumerate(every) if form is not None]
-    forms: tuple[str, ...] = tuple(every[position] or "" for position in index)
-    take = np.asarray(index, dtype=np.int64)
+    # A form is never empty, so "not None" is truthiness: both filters run in C.
+    positions = list(compress(range(len(every)), every))
+    count = len(positions)
+    hashes = np.fromiter(map(token_hash, filter(None, every)), np.uint64, count)
+
+    def word_at(token: int) -> int:
+        """The word that token ``token`` is, or -1 (punctuation or out of range)."""
+        word = bisect_left(positions, token)
+        return word if word < count and positions[word] == token else -1
+
+    closing = bytearray(count)
+    # A mark token is one character, right after its word when it starts where the word ends.
+    for mark in compress(range(len(norms)), map(_SENTENCE_END.__contains__, norms)):
+        word = word_at(mark - 1)
+        if word >= 0 and starts[mark] == ends[mark - 1]:
+            closing[word] = ord(norms[mark])
+    opens = bytearray(count)
+    for start in {0, *(sentence.start for sentence in segmentation.sentences)}:
+        token = bisect_left(starts, start)  # the token a sentence starts with
+        if token >= len(norms) or (starts[token] != start and token > 0):
+            continue
+        word = word_at(token)
+        if word < 0 and norms[token] == '"':
+            word = word_at(token + 1)
+        if word >= 0:
+            opens[word] = 1
+    take = np.array(positions, dtype=np.int64)
     return Words(
         article_id=segmentation.article_id,
-        segmentation=segmentation,
-        forms=forms,
-        starts=np.asarray(starts, dtype=np.int64)[take],
-        ends=np.asarray(ends, dtype=np.int64)[take],
-        token_index=take,
-        hashes=np.fromiter(map(token_hash, forms), np.uint64, len(forms)),
-        sentence_starts=frozenset(sentence.start for sentence in segmentation.sentences),
+        keys=hashes.tolist(),
+        starts=np.array(starts, dtype=np.int64)[take],
+        ends=np.array(ends, dtype=np.int64)[take],
+        hashes=hashes,
+        closing=bytes(closing),
+        opens=bytes(opens),
     )
 
 
@@ -222,7 +255,7 @@ def _chain_runs(runs: list[_Run], max_gap: int) -> list[_Chain]:
     return chains
 
 
-def _common_words(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+def _common_words(a: Sequence[int], b: Sequence[int]) -> int:
     """Length of the longest common subsequence of two short word lists (the gap between runs)."""
     if not a or not b:
         return 0
@@ -235,42 +268,25 @@ def _common_words(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     return previous[-1]
 
 
-def _closing_mark(words: Words, last: int) -> Token | None:
-    """The sentence mark right after word ``last`` (no space between), else None."""
-    if last < 0:
-        return None
-    position = int(words.token_index[last]) + 1
-    tokens = words.segmentation.tokens
-    if position >= len(tokens):
-        return None
-    token = tokens[position]
-    if token.start != words.ends[last] or token.norm not in _SENTENCE_END:
-        return None
-    return token
+def _closing_mark(words: Words, last: int) -> int:
+    """The code of the sentence mark right after word ``last`` (no space between), else 0."""
+    return words.closing[last] if last >= 0 else 0
 
 
 def _same_sentence_end(a: Words, last_a: int, b: Words, last_b: int) -> bool:
-    mark_a, mark_b = _closing_mark(a, last_a), _closing_mark(b, last_b)
-    return mark_a is not None and mark_b is not None and mark_a.norm == mark_b.norm
+    mark = _closing_mark(a, last_a)
+    return mark != 0 and mark == _closing_mark(b, last_b)
 
 
 def _sentence_initial(words: Words, first: int) -> bool:
     """Whether word ``first`` opens a sentence, an opening quote mark before it allowed."""
-    if first < 0 or first >= len(words):
-        return False
-    tokens = words.segmentation.tokens
-    position = int(words.token_index[first])
-    starts = words.sentence_starts
-    if position == 0 or tokens[position].start in starts:
-        return True
-    previous = tokens[position - 1]
-    return previous.norm == '"' and (position == 1 or previous.start in starts)
+    return 0 <= first < len(words) and words.opens[first] == 1
 
 
 def _run_length(a: Words, i: int, b: Words, j: int) -> int:
     """Number of equal words from word ``i`` of a and word ``j`` of b on."""
     k = 0
-    while i + k < len(a) and j + k < len(b) and a.forms[i + k] == b.forms[j + k]:
+    while i + k < len(a) and j + k < len(b) and a.keys[i + k] == b.keys[j + k]:
         k += 1
     return k
 
@@ -278,7 +294,7 @@ def _run_length(a: Words, i: int, b: Words, j: int) -> int:
 def _run_length_back(a: Words, i: int, b: Words, j: int) -> int:
     """Number of equal words ending just before word ``i`` of a and word ``j`` of b."""
     k = 0
-    while i - k > 0 and j - k > 0 and a.forms[i - k - 1] == b.forms[j - k - 1]:
+    while i - k > 0 and j - k > 0 and a.keys[i - k - 1] == b.keys[j - k - 1]:
         k += 1
     return k
 
@@ -356,8 +372,8 @@ def _extend_backward(a: Words, b: Words, bounds: _Bounds, max_gap: int) -> None:
 def _chain_bounds(a: Words, b: Words, chain: _Chain) -> _Bounds:
     matched = chain.runs[0].length
     for before, after in zip(chain.runs, chain.runs[1:], strict=False):
-        gap_a = a.forms[before.i + before.length : after.i]
-        gap_b = b.forms[before.j + before.length : after.j]
+        gap_a = a.keys[before.i + before.length : after.i]
+        gap_b = b.keys[before.j + before.length : after.j]
         matched += after.length + _common_words(gap_a, gap_b)
     return _Bounds(chain.i_start, chain.i_end, chain.j_start, chain.j_end, matched)
 
@@ -382,9 +398,8 @@ def align(
         _extend_backward(a, b, bounds, settings.max_gap_words)
         length_a, length_b = bounds.i1 - bounds.i0, bounds.j1 - bounds.j0
         end_a, end_b = int(a.ends[bounds.i1 - 1]), int(b.ends[bounds.j1 - 1])
-        mark_a, mark_b = _closing_mark(a, bounds.i1 - 1), _closing_mark(b, bounds.j1 - 1)
-        if mark_a is not None and mark_b is not None and mark_a.norm == mark_b.norm:
-            end_a, end_b = mark_a.end, mark_b.end
+        if _same_sentence_end(a, bounds.i1 - 1, b, bounds.j1 - 1):
+            end_a, end_b = end_a + 1, end_b + 1  # the mark is one character
         verbatim = bounds.matched == length_a == length_b
         kind: ReuseKind = "verbatim" if verbatim else "edited"
         links.append(

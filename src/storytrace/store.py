@@ -35,6 +35,7 @@ from .model import (
     Sentence,
     Story,
 )
+from .reuse import Postings
 from .schema import MIGRATIONS, statements
 
 # Article progress through the pipeline; each stage picks up the articles one step behind it.
@@ -508,6 +509,18 @@ class Store:
                     params.append(max_holders + 1)
                 for row in self._db.execute(query, params):
                     yield int(row[0]), str(row[1]), int(row[2])
+
+    def postings(self, hashes: npt.NDArray[np.int64], max_holders: int | None = None) -> Postings:
+        """FingerprintIndex.postings: the rows of ``lookup`` as arrays."""
+        names: dict[str, int] = {}
+        values: list[int] = []
+        holders: list[int] = []
+        for value, article_id, _position in self.lookup(hashes, max_holders):
+            values.append(value)
+            holders.append(names.setdefault(article_id, len(names)))
+        return Postings(
+            np.array(values, dtype=np.int64), np.array(holders, dtype=np.int64), list(names)
+        )
 
     def save_links(self, links: Iterable[ReuseLink]) -> None:
         self._db.executemany(
