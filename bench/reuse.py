@@ -3,8 +3,11 @@
 On ``reuse-synthetic`` (2,387 articles, 3,756 gold copied spans) each system runs alone in a
 fresh process (``spawn``), so its time and peak memory are its own. Systems:
 
-- storytrace: ``segment`` + ``find_reuse`` (``MemoryFingerprintIndex``, batches of 200 in
-  ``published`` order) + ``build_families``, on the raw texts (the stage itself);
+- storytrace: sentence splitting + ``reuse.prepare`` + ``find_reuse_prepared``
+  (``MemoryFingerprintIndex``, batches of 200 in ``published`` order) + ``build_families``,
+  on the raw texts (the stage itself, ``reuse_stage.py``), in one process like the peers; the
+  ``--scale`` runs split and prepare in one worker process per core and read each text from
+  the corpus file when needed (``CorpusTexts``), as the pipeline reads its store;
 - storytrace end to end: ``storytrace.open(db).ingest(...)`` + ``.analyze()`` into a fresh
   SQLite store; its spans index the cleaned text and are mapped back to the raw text;
 - datasketch ``MinHashLSH`` and rensa ``RMinHashLSH`` over sentences and over paragraphs: two

@@ -282,22 +282,31 @@ def test_a_copy_of_exactly_min_words_words_is_always_found() -> None:
         assert text_b[link.b.start : link.b.end].startswith(copied.rstrip(".,"))
 
 
+# Hash values spread over 64 bits, as real fingerprints are (the hash filter reads top bits).
+_SPREAD = np.random.default_rng(7).integers(-(2**63), 2**63 - 1, 13, dtype=np.int64).tolist()
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
         st.tuples(
-            st.lists(st.integers(-5, 5), max_size=6),
+            st.lists(st.sampled_from(_SPREAD[:11]), max_size=6),
             st.booleans(),  # look up after this article (sorts the buffer into a run)
         ),
         max_size=12,
     ),
-    st.lists(st.integers(-6, 6), max_size=8),
+    st.lists(st.sampled_from(_SPREAD), max_size=8),
     st.sampled_from([1, 4, 1 << 26]),  # runs stop merging at this size
+    # When the hash filter starts, and its size (a small one makes false positives).
+    st.sampled_from([(1 << 22, 31), (0, 4), (5, 8)]),
 )
 def test_memory_index_answers_like_a_plain_dict(
-    articles: list[tuple[list[int], bool]], query: list[int], max_run_rows: int
+    articles: list[tuple[list[int], bool]],
+    query: list[int],
+    max_run_rows: int,
+    hash_filter: tuple[int, int],
 ) -> None:
-    index = MemoryFingerprintIndex(max_run_rows)
+    index = MemoryFingerprintIndex(max_run_rows, *hash_filter)
     expected: dict[int, list[str]] = {}
     for number, (hashes, look) in enumerate(articles):
         positions = list(range(len(hashes)))
@@ -352,3 +361,39 @@ def test_a_prepared_cache_changes_no_link_and_drops_the_least_recently_used() ->
 
     cache.get("a", make_a)  # type: ignore[arg-type]
     assert remade == ["a"]
+
+
+_PIECES = ["Rain", "fell", "U.S.", "3.5", "1,000", "it's", '"', "“", "”", ".", "!", "?", ",", "…"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(["", " ", "  ", "\n"]))))
+def test_word_view_marks_sentence_edges_as_the_tokens_say(pieces: list[tuple[str, str]]) -> None:
+    """``words_of`` reads sentence edges from the tokens once, into plain arrays; each word's
+    flags equal the token-by-token definitions alignment used to read directly."""
+    text = "".join(piece + gap for piece, gap in pieces)
+    segmentation = segment(_article("a", text))
+    tokens = list(segmentation.tokens)
+    starts = {sentence.start for sentence in segmentation.sentences}
+    positions = [i for i, token in enumerate(tokens) if any(c.isalnum() for c in token.norm)]
+    words = words_of(segmentation)
+    assert len(words) == len(positions)
+    for word, position in enumerate(positions):
+        after = tokens[position + 1] if position + 1 < len(tokens) else None
+        closing = (
+            after is not None
+            and after.start == tokens[position].end
+            and after.norm in {".", "!", "?"}
+        )
+        assert words.closing[word] == (ord(after.norm) if closing and after else 0)
+        before = tokens[position - 1] if position > 0 else None
+        opens = (
+            position == 0
+            or tokens[position].start in starts
+            or (
+                before is not None
+                and before.norm == '"'
+                and (position == 1 or before.start in starts)
+            )
+        )
+        assert words.opens[word] == opens

@@ -104,6 +104,13 @@ class FingerprintIndex(Protocol):
         ...
 
 
+# Once the memory index holds this many fingerprints it keeps a filter of them: a bit per
+# slot of 2**FILTER_BITS slots (256 MB), set for each hash held (a one-hash Bloom filter).
+# Most hashes of a new article are held by no other article, and each query hash that misses
+# the filter needs no binary search in any run: at 10**6 articles the searches were half of
+# the stage's time.
+FILTER_MIN_ROWS = 1 << 22
+FILTER_BITS = 31
 # The largest run the memory index merges into: a merge needs the two runs and the result in
 # memory at once, so at 12 bytes a fingerprint this bounds the extra memory to about 1.6 GB,
 # at the cost of one more run to search for every 2**26 fingerprints (~190,000 articles).
@@ -121,8 +128,17 @@ class MemoryFingerprintIndex:
     kept: nothing reads them, and they were a quarter of the memory.
     """
 
-    def __init__(self, max_run_rows: int = MAX_RUN_ROWS) -> None:
+    def __init__(
+        self,
+        max_run_rows: int = MAX_RUN_ROWS,
+        filter_min_rows: int = FILTER_MIN_ROWS,
+        filter_bits: int = FILTER_BITS,
+    ) -> None:
         self.max_run_rows = max_run_rows
+        self.filter_min_rows = filter_min_rows
+        self.filter_bits = filter_bits
+        self._filter: npt.NDArray[np.uint8] | None = None
+        self._rows = 0
         self._ids: list[str] = []
         self._known: set[str] = set()
         self._buffer: list[tuple[npt.NDArray[np.int64], int]] = []
@@ -141,6 +157,9 @@ class MemoryFingerprintIndex:
     def postings(self, hashes: npt.NDArray[np.int64], max_holders: int | None = None) -> Postings:
         self._flush()
         query = sorted_unique(hashes)
+        if self._filter is not None:
+            where, bit = self._slots(query)
+            query = query[(self._filter[where] & bit) != 0]
         # Per run, the rows [low, high) of each query hash; a capped hash keeps only as many
         # rows as it has left of max_holders + 1 after the earlier runs.
         left = np.full(
@@ -183,12 +202,34 @@ class MemoryFingerprintIndex:
         self._buffer.clear()
         order = np.argsort(hashes, kind="stable")
         self._runs.append((hashes[order], numbers[order]))
+        self._rows += len(hashes)
+        if self._filter is not None:
+            self._mark(hashes)
+        elif self._rows >= self.filter_min_rows:
+            self._filter = np.zeros(1 << max(self.filter_bits - 3, 0), dtype=np.uint8)
+            for run_hashes, _ in self._runs:
+                self._mark(run_hashes)
         while len(self._runs) > 1:
             older, newer = self._runs[-2], self._runs[-1]
             size = len(older[0]) + len(newer[0])
             if len(older[0]) > 2 * len(newer[0]) or size > self.max_run_rows:
                 break
             self._runs[-2:] = [_merge_runs(older, newer)]
+
+    def _slots(
+        self, hashes: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint8]]:
+        """Each hash's byte in the filter and its bit there (from the hash's top bits, which
+        the finalizer of ``ngram_hashes`` spreads evenly)."""
+        top = hashes.view(np.uint64) >> np.uint64(64 - max(self.filter_bits, 3))
+        return (top >> np.uint64(3)).astype(np.intp), np.left_shift(
+            np.uint8(1), (top & np.uint64(7)).astype(np.uint8)
+        )
+
+    def _mark(self, hashes: npt.NDArray[np.int64]) -> None:
+        assert self._filter is not None
+        where, bit = self._slots(hashes)
+        np.bitwise_or.at(self._filter, where, bit)
 
 
 def _merge_runs(
