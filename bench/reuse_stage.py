@@ -133,9 +133,10 @@ def run_storytrace_stage(
 ) -> tuple[list[Any], list[Any], dict[str, float]]:
     """The reuse stage from raw texts to families: links, families and times.
 
-    ``text_of`` reads an article's text (default: the docs' own ``text``); ``workers``: sentence
-    splitting processes (0: in the main process). ``segment_s`` is the main process's time
-    waiting for or doing sentence splitting and tokenizing; the rest is ``reuse_s``.
+    ``text_of`` reads an article's text (default: the docs' own ``text``); ``workers``:
+    processes that split sentences and prepare the articles (0: done in this process).
+    ``segment_s`` is this process's time waiting for them (or, without workers, splitting and
+    preparing); the rest is ``reuse_s``.
     """
     from storytrace.model import Segmentation, Sentence
     from storytrace.reuse import (

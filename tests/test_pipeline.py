@@ -27,7 +27,7 @@ from .conftest import REPO
 EXAMPLES = REPO / "examples"
 
 
-@pytest.mark.parametrize("step", ["find_reuse_prepared", "build_families", "compare"])
+@pytest.mark.parametrize("step", ["find_reuse", "build_families", "compare"])
 def test_interrupted_analysis_resumes_to_the_same_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
@@ -45,7 +45,7 @@ def test_interrupted_analysis_resumes_to_the_same_result(
         with pytest.raises(KeyboardInterrupt):
             corpus.analyze()
         # the clean stage's batches were committed before the crash
-        assert corpus.store.article_ids_at_stage(STAGE_CLEANED) or step != "find_reuse_prepared"
+        assert corpus.store.article_ids_at_stage(STAGE_CLEANED) or step != "find_reuse"
         monkeypatch.undo()
         report = corpus.analyze()
         assert report.cleaned == 0  # nothing cleaned twice
@@ -186,11 +186,11 @@ def test_reuse_overlapping_the_cleaning_takes_the_batches_of_the_sorted_cleaned_
 ) -> None:
     """The same, through the store: a run cut short after cleaning, more articles ingested,
     one of them failing to clean, two analysis workers."""
-    real_find_reuse = pipeline.find_reuse_prepared
+    real_find_reuse = pipeline.find_reuse
     batches: list[list[str]] = []
 
     def recording(batch: Any, *rest: Any) -> Any:
-        batches.append(list(batch))
+        batches.append([article.id for article, _ in batch])
         return real_find_reuse(batch, *rest)
 
     def crash(*_: object) -> object:
@@ -199,13 +199,13 @@ def test_reuse_overlapping_the_cleaning_takes_the_batches_of_the_sorted_cleaned_
     settings = Settings(pipeline=PipelineSettings(batch_size=3, workers=2, parallel_min_articles=1))
     with storytrace.open(tmp_path / "s.db", settings) as corpus:
         corpus.ingest([EXAMPLES / "html", EXAMPLES / "jsonl"])
-        monkeypatch.setattr(pipeline, "find_reuse_prepared", crash)
+        monkeypatch.setattr(pipeline, "find_reuse", crash)
         with pytest.raises(KeyboardInterrupt):
             corpus.analyze()
         left = corpus.store.article_ids_at_stage(STAGE_CLEANED)
         assert left
         corpus.ingest([EXAMPLES / "feeds", EXAMPLES / "seeds"])
-        monkeypatch.setattr(pipeline, "find_reuse_prepared", recording)
+        monkeypatch.setattr(pipeline, "find_reuse", recording)
         _fail_to_clean_the_first_seed(monkeypatch)
         report = corpus.analyze()
         failed = corpus.store.article_ids_at_stage(STAGE_INGESTED)

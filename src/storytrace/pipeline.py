@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -34,7 +34,7 @@ from .errors import InputError
 from .facts import extract_facts
 from .ingest import read_paths
 from .model import Article, Mention, Segmentation, Sentence, Story
-from .reuse import Prepared, PreparedCache, build_families, find_reuse_prepared, prepare
+from .reuse import PreparedCache, build_families, find_reuse
 from .segment import segment, tokenize_columns
 from .settings import ALGORITHMS, PipelineSettings, Settings
 from .store import Store
@@ -162,21 +162,18 @@ def _clean_segment_facts_and_find_reuse(
             # Every article up to the previous batch's last is cleaned (or failed) by now.
             reuse.run_full_batches()
             results = []
-            prepared: dict[str, Prepared] = {}
             for analysed in analysing.results():
                 if isinstance(analysed, str):
                     report.errors.append(analysed)  # the CLI prints the line
                     continue
-                cleaned, sentences, mentions, ready = analysed
-                results.append((cleaned, sentences, mentions))
-                prepared[cleaned.id] = ready
+                results.append(analysed)
             saved = _BatchLineCounts(store, [r[0] for r in results], line_keys)
             with store.transaction():
                 store.save_cleaned(results)
                 # Only the articles that made it count: a failed one is retried, not counted
                 # twice.
                 store.add_line_counts(saved.articles, saved.lines)
-            reuse.add([r[0].id for r in results], frontier=ids[-1], prepared=prepared)
+            reuse.add([r[0].id for r in results], frontier=ids[-1])
             report.cleaned += len(results)
             done += len(ids)
             progress("clean", done, len(pending))
@@ -201,16 +198,14 @@ def analyse_article(
         return message
 
 
-Analysed = tuple[Article, tuple[Sentence, ...], tuple[Mention, ...], Prepared] | str
+Analysed = tuple[Article, tuple[Sentence, ...], tuple[Mention, ...]] | str
 
 
 def _analyse_all(
     job: tuple[Sequence[Article], Settings, LineCounts | None],
 ) -> list[Analysed]:
     """analyse_article over a slice of a batch, keeping what the store saves (the sentences,
-    not the tokens, which are remade more cheaply than they cross between processes) and the
-    article prepared for the reuse step (plain arrays, cheaper to send than to make again in
-    the main process, where the reuse step is the pipeline's bottleneck)."""
+    not the tokens, which are remade more cheaply than they cross between processes)."""
     articles, settings, counts = job
     results: list[Analysed] = []
     for article in articles:
@@ -219,8 +214,7 @@ def _analyse_all(
             results.append(analysed)
         else:
             cleaned, segmentation, mentions = analysed
-            ready = prepare(segmentation, settings.reuse)
-            results.append((cleaned, segmentation.sentences, mentions, ready))
+            results.append((cleaned, segmentation.sentences, mentions))
     return results
 
 
@@ -404,9 +398,6 @@ class _ReuseStep:
         self.total = 0
         self.done = 0
         self.prepared = PreparedCache()
-        # Articles the analysis prepared for this step, until their batch runs (articles
-        # cleaned by an earlier run are prepared from the store instead).
-        self.ready: dict[str, Prepared] = {}
         self.load = lru_cache(maxsize=1024)(self._load)
 
     def _load(self, article_id: str) -> tuple[Article, Segmentation]:
@@ -418,17 +409,10 @@ class _ReuseStep:
         sentences = tuple(self.store.sentences(article_id))
         return article, Segmentation(article_id, sentences, tokenize_columns(article.text))
 
-    def add(
-        self,
-        cleaned: Iterable[str],
-        frontier: str = "",
-        prepared: Mapping[str, Prepared] | None = None,
-    ) -> None:
-        """Queue cleaned articles; ``frontier``: the cleaning is done up to this id;
-        ``prepared``: some of them already prepared for reuse."""
+    def add(self, cleaned: Iterable[str], frontier: str = "") -> None:
+        """Queue cleaned articles; ``frontier``: the cleaning is done up to this id."""
         self.waiting = sorted([*self.waiting, *cleaned])
         self.frontier = max(self.frontier, frontier)
-        self.ready.update(prepared or {})
 
     def run_full_batches(self) -> None:
         """Run every full batch whose articles are all at or before the frontier."""
@@ -444,15 +428,9 @@ class _ReuseStep:
         self.waiting = []
 
     def _run(self, ids: Sequence[str]) -> None:
-        settings = self.settings.reuse
-        batch = {
-            article_id: self.ready.pop(article_id)
-            if article_id in self.ready
-            else prepare(self.load(article_id)[1], settings)
-            for article_id in ids
-        }
+        batch = [self.load(article_id) for article_id in ids]
         with self.store.transaction():
-            links = find_reuse_prepared(batch, self.store, self.load, settings, self.prepared)
+            links = find_reuse(batch, self.store, self.load, self.settings.reuse, self.prepared)
             self.store.save_links(links)
             self.store.set_stage(list(ids), st.STAGE_REUSE)
         self.report.reuse_links += len(links)
