@@ -107,8 +107,9 @@ class FingerprintIndex(Protocol):
 # Once the memory index holds this many fingerprints it keeps a filter of them: a bit per
 # slot of 2**FILTER_BITS slots (256 MB), set for each hash held (a one-hash Bloom filter).
 # Most hashes of a new article are held by no other article, and each query hash that misses
-# the filter needs no binary search in any run: at 10**6 articles the searches were half of
-# the stage's time.
+# the filter needs no binary search in any run: a batch's 60k sorted queries take 31.5 ms in
+# one run of 2**26 rows, a 10**6-article index has several such runs, and the searches went
+# from 3.0 to 0.8 s per 10k articles at 50k (bench/RESULTS.md, "Scale").
 FILTER_MIN_ROWS = 1 << 22
 FILTER_BITS = 31
 # The largest run the memory index merges into: a merge needs the two runs and the result in
