@@ -49,7 +49,7 @@ from typing import Any
 
 from reuse_metrics import Doc, RawFamily, RawPair, load_docs, load_gold, score
 from reuse_peers import document_pairs, lsh_pairs
-from reuse_stage import CorpusTexts, run_storytrace_stage
+from reuse_stage import CorpusTexts, article_of, run_storytrace_stage
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -67,13 +67,7 @@ def _peak_mb() -> float:
 
 
 def _articles(docs: Sequence[Doc]) -> list[Any]:
-    from storytrace.model import Article
-
-    return [
-        Article(id=d.id, origin="bench", format="text", raw=b"", text=d.text,
-                published=d.published, source=d.source)
-        for d in docs
-    ]  # fmt: skip
+    return [article_of(d, d.text) for d in docs]
 
 
 def _as_pairs(links: Sequence[Any]) -> list[RawPair]:
@@ -225,7 +219,7 @@ def _scale_child(path: Path, store: bool, workers: int = 0) -> dict[str, float]:
     """One size in a fresh process: the stage (or the SQLite path), peak RSS, recall vs gold.
 
     The stage reads texts from the corpus file on demand (``CorpusTexts``) and splits
-    sentences in ``workers`` processes (0: one per core)."""
+    sentences and prepares the articles in ``workers`` processes (0: one per core)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     if store:
         docs = load_docs(path)

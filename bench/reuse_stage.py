@@ -4,8 +4,8 @@ memory or read from their JSONL file on demand (for corpora too large to hold).
 The pipeline segments articles in its analysis processes while the main process finds the
 reuse of the batches already segmented; here ``workers`` processes split sentences and
 prepare each article (``reuse.prepare``: words, n-gram hashes, fingerprints) while the main
-process runs ``find_reuse_prepared`` batch by batch in ``published`` order, making an
-article's words again only when it gets aligned. Older articles are reloaded like the
+process runs ``find_reuse_prepared`` batch by batch in ``published`` order. Older articles
+are reloaded like the
 pipeline reloads them from its store: kept sentence spans, tokens remade
 (``tokenize_columns``), an LRU of 1,024, and one ``PreparedCache`` for the run.
 """
@@ -65,21 +65,30 @@ class CorpusTexts:
 Made = tuple[array, Any]  # sentence spans, then the prepared article
 
 
+def segmentation_of(article_id: str, text: str, spans: array[int]) -> Any:
+    """The article's segmentation from its flat sentence spans (``[start, end, ...]``), tokens
+    remade, as the pipeline rebuilds one from its store."""
+    from storytrace.model import Segmentation, Sentence
+    from storytrace.segment import tokenize_columns
+
+    sentences = tuple(
+        Sentence(article_id, i, start, end)
+        for i, (start, end) in enumerate(zip(spans[0::2], spans[1::2], strict=True))
+    )
+    return Segmentation(article_id, sentences, tokenize_columns(text))
+
+
 def prepare_texts(items: Sequence[tuple[str, str]]) -> list[Made]:
     """A worker's task: each ``(id, text)``'s sentence spans (flat ``[start, end, ...]``) and
     the article prepared for reuse (``reuse.prepare``: plain arrays, cheap to send back)."""
-    from storytrace.model import Segmentation, Sentence
     from storytrace.reuse import ReuseSettings, prepare
-    from storytrace.segment import split_sentences, tokenize_columns
+    from storytrace.segment import split_sentences
 
     settings = ReuseSettings()
     made: list[Made] = []
     for article_id, text in items:
-        spans = split_sentences(text)
-        sentences = tuple(Sentence(article_id, i, a, b) for i, (a, b) in enumerate(spans))
-        prepared = prepare(Segmentation(article_id, sentences, tokenize_columns(text)), settings)
-        flat = array("i", [x for span in spans for x in span])
-        made.append((flat, prepared))
+        spans = array("i", [x for span in split_sentences(text) for x in span])
+        made.append((spans, prepare(segmentation_of(article_id, text, spans), settings)))
     return made
 
 
@@ -119,7 +128,8 @@ class _LazyArticle:
         return self._text_of(self._doc.id)
 
 
-def _article(doc: Doc, text: str) -> Any:
+def article_of(doc: Doc, text: str) -> Any:
+    """The storytrace article of a benchmark document."""
     from storytrace.model import Article
 
     return Article(
@@ -138,14 +148,12 @@ def run_storytrace_stage(
     ``segment_s`` is this process's time waiting for them (or, without workers, splitting and
     preparing); the rest is ``reuse_s``.
     """
-    from storytrace.model import Segmentation, Sentence
     from storytrace.reuse import (
         MemoryFingerprintIndex,
         PreparedCache,
         build_families,
         find_reuse_prepared,
     )
-    from storytrace.segment import tokenize_columns
 
     if text_of is None:
         own = {d.id: d.text for d in docs}
@@ -154,19 +162,12 @@ def run_storytrace_stage(
     ordered = sorted(docs, key=lambda d: (d.published, d.id))
     spans: dict[str, array[int]] = {}
 
-    def segmentation(article_id: str, text: str) -> Any:
-        bounds = spans[article_id]
-        sentences = tuple(
-            Sentence(article_id, i, bounds[2 * i], bounds[2 * i + 1])
-            for i in range(len(bounds) // 2)
-        )
-        return Segmentation(article_id, sentences, tokenize_columns(text))
-
     @lru_cache(maxsize=1024)
     def load(article_id: str) -> tuple[Any, Any]:
-        doc = by_id[article_id]
         text = text_of(article_id)
-        return _article(doc, text), segmentation(article_id, text)
+        return article_of(by_id[article_id], text), segmentation_of(
+            article_id, text, spans[article_id]
+        )
 
     by_id = {d.id: d for d in ordered}
     index = MemoryFingerprintIndex()
@@ -175,7 +176,7 @@ def run_storytrace_stage(
     segment_s = 0.0
     batches = (ordered[first : first + BATCH] for first in range(0, len(ordered), BATCH))
     with _Workers(workers) as pool:
-        for batch, _texts, made in pool.prepare(batches, text_of):
+        for batch, made in pool.prepare(batches, text_of):
             mark = time.perf_counter()
             new = {}
             for doc, (bounds, ready) in zip(batch, made, strict=True):
@@ -213,28 +214,27 @@ class _Workers:
 
     def prepare(
         self, batches: Iterator[list[Doc]], text_of: Callable[[str], str]
-    ) -> Iterator[tuple[list[Doc], list[str], list[Made]]]:
-        pending: deque[tuple[list[Doc], list[str], Future[list[Made]]]] = deque()
+    ) -> Iterator[tuple[list[Doc], list[Made]]]:
+        pending: deque[tuple[list[Doc], Future[list[Made]]]] = deque()
         for batch in batches:
-            texts = [text_of(d.id) for d in batch]
-            items = [(d.id, text) for d, text in zip(batch, texts, strict=True)]
+            items = [(d.id, text_of(d.id)) for d in batch]
             if self._pool is None:
                 mark = time.perf_counter()
                 made = prepare_texts(items)
                 self.waited = time.perf_counter() - mark
-                yield batch, texts, made
+                yield batch, made
                 continue
-            pending.append((batch, texts, self._pool.submit(prepare_texts, items)))
+            pending.append((batch, self._pool.submit(prepare_texts, items)))
             if len(pending) > AHEAD:
                 yield self._next(pending)
         while pending:
             yield self._next(pending)
 
     def _next(
-        self, pending: deque[tuple[list[Doc], list[str], Future[list[Made]]]]
-    ) -> tuple[list[Doc], list[str], list[Made]]:
-        batch, texts, future = pending.popleft()
+        self, pending: deque[tuple[list[Doc], Future[list[Made]]]]
+    ) -> tuple[list[Doc], list[Made]]:
+        batch, future = pending.popleft()
         mark = time.perf_counter()
         made = future.result()
         self.waited = time.perf_counter() - mark
-        return batch, texts, made
+        return batch, made

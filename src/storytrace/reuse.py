@@ -139,7 +139,6 @@ class MemoryFingerprintIndex:
         self.filter_min_rows = filter_min_rows
         self.filter_bits = filter_bits
         self._filter: npt.NDArray[np.uint8] | None = None
-        self._rows = 0
         self._ids: list[str] = []
         self._known: set[str] = set()
         self._buffer: list[tuple[npt.NDArray[np.int64], int]] = []
@@ -203,10 +202,9 @@ class MemoryFingerprintIndex:
         self._buffer.clear()
         order = np.argsort(hashes, kind="stable")
         self._runs.append((hashes[order], numbers[order]))
-        self._rows += len(hashes)
         if self._filter is not None:
             self._mark(hashes)
-        elif self._rows >= self.filter_min_rows:
+        elif sum(len(run_hashes) for run_hashes, _ in self._runs) >= self.filter_min_rows:
             self._filter = np.zeros(1 << max(self.filter_bits - 3, 0), dtype=np.uint8)
             for run_hashes, _ in self._runs:
                 self._mark(run_hashes)
