@@ -24,6 +24,13 @@ AUTHOR_PAGES = [
     '<html><body><div class="sidebar-author">Side Bar</div><span class="Byline">'
     "Real Author<figure>caption</figure> Jr</span></body></html>",
     "<html><body><p>No author here at all.</p></body></html>",
+    # Furniture inside the candidate goes, its tail stays; a candidate inside furniture goes.
+    '<html><body><figure><span class="author">In Figure</span></figure><div class="author">'
+    '<figure>Photo</figure>Jo Doe<span class="date">May 2</span> Sr<time>1</time></div>'
+    "</body></html>",
+    '<html><body><section class="sidebar"><a rel="author">Skipped Name</a></section>'
+    '<p class="byline"><span class="print">x</span></p><span itemprop="author">Al Bo</span>'
+    "</body></html>",
 ]
 
 

@@ -87,26 +87,30 @@ AUTHOR_XPATHS = [
         + "]"
     ),
 ]
-AUTHOR_DISCARD_XPATHS = [
-    etree.XPath(
-        ".//*[self::a or self::div or self::section or self::span]"
-        "[@id or @class or @data-component][@id='comments'"
-        " or @class='comments' or @class='title' or @class='date' or starts-with(@id, 'comments')"
-        " or "
-        + _any("id", "contains", "commentlist comment-list ProductReviews")
-        + " or "
-        + _any("class", "starts-with", "Comments comments")
-        + " or "
-        + _any(
-            "class",
-            "contains",
-            "commentlist comments-list sidebar is-hidden quote embedly-instagram article-share"
-            " article-support print category meta-date meta-reviewer",
-        )
-        + " or contains(@data-component, 'Figure')]"
-    ),
-    etree.XPath("//time|//figure"),
-]
+# The furniture trafilatura prunes before it looks for the author: elements passing this test,
+# and every <time> and <figure>.
+_DISCARD_TEST = (
+    "[self::a or self::div or self::section or self::span]"
+    "[@id or @class or @data-component][@id='comments'"
+    " or @class='comments' or @class='title' or @class='date' or starts-with(@id, 'comments')"
+    " or "
+    + _any("id", "contains", "commentlist comment-list ProductReviews")
+    + " or "
+    + _any("class", "starts-with", "Comments comments")
+    + " or "
+    + _any(
+        "class",
+        "contains",
+        "commentlist comments-list sidebar is-hidden quote embedly-instagram article-share"
+        " article-support print category meta-date meta-reviewer",
+    )
+    + " or contains(@data-component, 'Figure')]"
+)
+# The same, asked of one element: is it, or is it inside, pruned furniture? And what inside it is?
+_DISCARDED = etree.XPath(
+    "ancestor-or-self::*" + _DISCARD_TEST + "|ancestor-or-self::time|ancestor-or-self::figure"
+)
+_DISCARD_INSIDE = [etree.XPath(".//*" + _DISCARD_TEST), etree.XPath(".//time|.//figure")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,10 +173,33 @@ def page_meta(root: Any, url: str | None) -> PageMeta:
 
 def extract_author(root: Any) -> str | None:
     """The author in the page's markup, as trafilatura's ``extract_author`` finds it: the
-    first short text of the author queries, furniture (comments, dates, figures) pruned."""
-    pruned = prune_unwanted_nodes(copy.deepcopy(root), AUTHOR_DISCARD_XPATHS)
-    author = trafilatura_metadata.extract_metainfo(pruned, AUTHOR_XPATHS, len_limit=120)
-    return normalize_authors(None, author) if author else None
+    first short text of the author queries, furniture (comments, dates, figures) pruned.
+
+    trafilatura prunes a copy of the whole page, then queries it. Pruning only deletes
+    elements (their tails kept) and the queries select by attributes, so the same answer comes
+    from querying the page itself, skipping the elements that are or sit in furniture, and
+    pruning only inside each candidate: about half the time (the copy and the page-wide
+    pruning were most of it). A test checks both give the same author.
+    """
+    for query in AUTHOR_XPATHS:
+        for element in query(root):
+            if _DISCARDED(element):
+                continue
+            content = _pruned_text(element)
+            if content and 2 < len(content) < _AUTHOR_MAX_CHARS:
+                return normalize_authors(None, content) or None
+    return None
+
+
+_AUTHOR_MAX_CHARS = 120
+
+
+def _pruned_text(element: Any) -> str:
+    """The element's text, whitespace collapsed, without the furniture inside it."""
+    if any(query(element) for query in _DISCARD_INSIDE):
+        element = copy.deepcopy(element)
+        prune_unwanted_nodes(element, _DISCARD_INSIDE)
+    return " ".join(" ".join(element.itertext()).split())
 
 
 def _bodies(value: Any, depth: int = 0) -> list[str]:
