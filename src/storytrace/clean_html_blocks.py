@@ -7,7 +7,9 @@ is compared with it. trafilatura's body says which lines it kept; the
 block model (a small tree ensemble trained on the tuning half of the scrapinghub benchmark by
 ``train/train_clean_html.py``, shipped as JSON, evaluated here in plain numpy) re-scores every
 line from those features, mostly to drop the furniture that trafilatura keeps: "read more"
-teasers, newsletter boxes, captions and share bars.
+teasers, newsletter boxes, captions and share bars. Page-wide features say what the boxes
+around a line hold (how much of them trafilatura kept, how much is links) and where the line
+sits in trafilatura's body (the kept words before and after it).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ __all__ = [
     "words_of",
 ]
 
-MODEL_NAME = "clean_html.blocks.v2"
+MODEL_NAME = "clean_html.blocks.v3"
 
 # The owner tag of a line, one-hot; anything else counts as "other".
 OWNER_TAGS = ("p", "li", "h", "figcaption", "blockquote", "tr", "div", "dd")
@@ -91,6 +93,8 @@ _CALL = re.compile(
     re.IGNORECASE,
 )
 NEAR_LEVELS = 4
+# How many levels above a line's owner its boxes are read (``_box_features``).
+BOX_LEVELS = (1, 2, 3)
 
 
 def _class_mask(element: Any, masks: dict[str, int]) -> int:
@@ -254,7 +258,62 @@ def line_features(
         ]
         row += _context(line.owner, seen, places, masks)
         rows.append(row)
-    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+    page = np.hstack([_box_features(lines, kept), _body_place(lines, kept)])
+    base = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES) - page.shape[1])
+    return np.hstack([base, page if only is None else page[only]])
+
+
+def _box_features(lines: list[PageLine], kept: list[bool]) -> NDArray[Any]:
+    """For each line and each of ``BOX_LEVELS``, what the box (the ancestor that many levels
+    above the line's owner) holds: the share of its words trafilatura kept, its lines and
+    words (log), the share of its characters inside links.
+
+    A teaser list or a newsletter box is a box whose lines trafilatura mostly left out, or
+    whose text is mostly links, even when the one line it kept reads like prose; a paragraph
+    of the article sits among the article's other kept paragraphs. (With ``_body_place``
+    they raised the out-of-fold F1 on the tuning half from 0.9779 to 0.9792, about +0.0015
+    averaged over four training seeds; ``_body_place`` alone did not.)
+    """
+    words = [len(line.words.split()) for line in lines]
+    columns = []
+    for level in BOX_LEVELS:
+        boxes: dict[Any, list[int]] = {}
+        for i, line in enumerate(lines):
+            box = line.owner
+            for _ in range(level):
+                if box is None:
+                    break
+                box = box.getparent()
+            boxes.setdefault(box, []).append(i)
+        column = np.zeros((len(lines), 4))
+        for members in boxes.values():
+            total = sum(words[i] for i in members) or 1
+            chars = sum(lines[i].chars for i in members) or 1
+            column[members] = (
+                sum(words[i] for i in members if kept[i]) / total,
+                math.log1p(len(members)),
+                sum(lines[i].link_chars for i in members) / chars,
+                math.log1p(total),
+            )
+        columns.append(column)
+    return np.hstack(columns)
+
+
+def _body_place(lines: list[PageLine], kept: list[bool]) -> NDArray[Any]:
+    """Where each line sits in trafilatura's body: the share of the kept words before it and
+    after it, and the kept lines before and after it (log). Newsletter pitches, credits and
+    "share this" lines close a body (or open it); the article's paragraphs have body on
+    both sides."""
+    flags = np.asarray(kept, dtype=np.float64)
+    kept_words = np.asarray([len(line.words.split()) for line in lines], dtype=np.float64) * flags
+    total = kept_words.sum() or 1.0
+    before = np.cumsum(kept_words) - kept_words
+    after = kept_words[::-1].cumsum()[::-1] - kept_words
+    lines_before = np.cumsum(flags) - flags
+    lines_after = flags[::-1].cumsum()[::-1] - flags
+    return np.column_stack(
+        [before / total, after / total, np.log1p(lines_before), np.log1p(lines_after)]
+    )
 
 
 def _distance_to_kept(kept: list[bool]) -> list[int]:
@@ -301,6 +360,15 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"near_{name}" for name, _ in CLASS_GROUPS),
     *(f"far_{name}" for name, _ in CLASS_GROUPS),
     "log_depth",
+    *(
+        f"box{level}_{name}"
+        for level in BOX_LEVELS
+        for name in ("kept_share", "log_lines", "link_share", "log_words")
+    ),
+    "kept_words_before",
+    "kept_words_after",
+    "log_kept_before",
+    "log_kept_after",
 )
 
 
