@@ -93,8 +93,8 @@ _CALL = re.compile(
     re.IGNORECASE,
 )
 NEAR_LEVELS = 4
-# How many levels above a line's owner its boxes are read (``_box_features``).
-BOX_LEVELS = (1, 2, 3)
+# How many levels above a line's owner its boxes are read (``_box_features``): 1 to 3.
+BOX_LEVELS = 3
 
 
 def _class_mask(element: Any, masks: dict[str, int]) -> int:
@@ -264,9 +264,9 @@ def line_features(
 
 
 def _box_features(lines: list[PageLine], kept: list[bool]) -> NDArray[Any]:
-    """For each line and each of ``BOX_LEVELS``, what the box (the ancestor that many levels
-    above the line's owner) holds: the share of its words trafilatura kept, its lines and
-    words (log), the share of its characters inside links.
+    """For each line and each level from 1 to ``BOX_LEVELS``, what its box (the ancestor that
+    many levels above the line's owner) holds: the share of its words trafilatura kept, its
+    lines and words (log), the share of its characters inside links.
 
     A teaser list or a newsletter box is a box whose lines trafilatura mostly left out, or
     whose text is mostly links, even when the one line it kept reads like prose; a paragraph
@@ -274,29 +274,32 @@ def _box_features(lines: list[PageLine], kept: list[bool]) -> NDArray[Any]:
     they raised the out-of-fold F1 on the tuning half from 0.9779 to 0.9792, about +0.0015
     averaged over four training seeds; ``_body_place`` alone did not.)
     """
-    words = [len(line.words.split()) for line in lines]
+    words = _word_counts(lines)
+    kept_words = words * np.asarray(kept, dtype=np.float64)
+    chars = np.asarray([line.chars for line in lines], dtype=np.float64)
+    links = np.asarray([line.link_chars for line in lines], dtype=np.float64)
+    boxes = [line.owner for line in lines]
     columns = []
-    for level in BOX_LEVELS:
-        boxes: dict[Any, list[int]] = {}
-        for i, line in enumerate(lines):
-            box = line.owner
-            for _ in range(level):
-                if box is None:
-                    break
-                box = box.getparent()
-            boxes.setdefault(box, []).append(i)
-        column = np.zeros((len(lines), 4))
-        for members in boxes.values():
-            total = sum(words[i] for i in members) or 1
-            chars = sum(lines[i].chars for i in members) or 1
-            column[members] = (
-                sum(words[i] for i in members if kept[i]) / total,
-                math.log1p(len(members)),
-                sum(lines[i].link_chars for i in members) / chars,
-                math.log1p(total),
-            )
-        columns.append(column)
-    return np.hstack(columns)
+    for _ in range(BOX_LEVELS):
+        boxes = [None if box is None else box.getparent() for box in boxes]
+        ids: dict[Any, int] = {}
+        group = np.asarray([ids.setdefault(box, len(ids)) for box in boxes], dtype=np.int64)
+        total = np.bincount(group, words)
+        size = np.bincount(group)
+        columns += [
+            (np.bincount(group, kept_words) / np.maximum(total, 1))[group],
+            np.log1p(size)[group],
+            (np.bincount(group, links) / np.maximum(np.bincount(group, chars), 1))[group],
+            np.log1p(total)[group],
+        ]
+    return np.column_stack(columns).reshape(len(lines), 4 * BOX_LEVELS)
+
+
+def _word_counts(lines: list[PageLine]) -> NDArray[Any]:
+    """The words of each line (its ``words`` are single-space separated)."""
+    return np.asarray(
+        [line.words.count(" ") + 1 if line.words else 0 for line in lines], dtype=np.float64
+    )
 
 
 def _body_place(lines: list[PageLine], kept: list[bool]) -> NDArray[Any]:
@@ -305,7 +308,7 @@ def _body_place(lines: list[PageLine], kept: list[bool]) -> NDArray[Any]:
     "share this" lines close a body (or open it); the article's paragraphs have body on
     both sides."""
     flags = np.asarray(kept, dtype=np.float64)
-    kept_words = np.asarray([len(line.words.split()) for line in lines], dtype=np.float64) * flags
+    kept_words = _word_counts(lines) * flags
     total = kept_words.sum() or 1.0
     before = np.cumsum(kept_words) - kept_words
     after = kept_words[::-1].cumsum()[::-1] - kept_words
@@ -362,7 +365,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "log_depth",
     *(
         f"box{level}_{name}"
-        for level in BOX_LEVELS
+        for level in range(1, BOX_LEVELS + 1)
         for name in ("kept_share", "log_lines", "link_share", "log_words")
     ),
     "kept_words_before",
