@@ -7,7 +7,9 @@ is compared with it. trafilatura's body says which lines it kept; the
 block model (a small tree ensemble trained on the tuning half of the scrapinghub benchmark by
 ``train/train_clean_html.py``, shipped as JSON, evaluated here in plain numpy) re-scores every
 line from those features, mostly to drop the furniture that trafilatura keeps: "read more"
-teasers, newsletter boxes, captions and share bars.
+teasers, newsletter boxes, captions and share bars. Page-wide features say what the boxes
+around a line hold (how much of them trafilatura kept, how much is links) and where the line
+sits in trafilatura's body (the kept words before and after it).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ __all__ = [
     "words_of",
 ]
 
-MODEL_NAME = "clean_html.blocks.v2"
+MODEL_NAME = "clean_html.blocks.v3"
 
 # The owner tag of a line, one-hot; anything else counts as "other".
 OWNER_TAGS = ("p", "li", "h", "figcaption", "blockquote", "tr", "div", "dd")
@@ -91,6 +93,8 @@ _CALL = re.compile(
     re.IGNORECASE,
 )
 NEAR_LEVELS = 4
+# How many levels above a line's owner its boxes are read (``_box_features``): 1 to 3.
+BOX_LEVELS = 3
 
 
 def _class_mask(element: Any, masks: dict[str, int]) -> int:
@@ -254,7 +258,65 @@ def line_features(
         ]
         row += _context(line.owner, seen, places, masks)
         rows.append(row)
-    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+    page = np.hstack([_box_features(lines, kept), _body_place(lines, kept)])
+    base = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES) - page.shape[1])
+    return np.hstack([base, page if only is None else page[only]])
+
+
+def _box_features(lines: list[PageLine], kept: list[bool]) -> NDArray[Any]:
+    """For each line and each level from 1 to ``BOX_LEVELS``, what its box (the ancestor that
+    many levels above the line's owner) holds: the share of its words trafilatura kept, its
+    lines and words (log), the share of its characters inside links.
+
+    A teaser list or a newsletter box is a box whose lines trafilatura mostly left out, or
+    whose text is mostly links, even when the one line it kept reads like prose; a paragraph
+    of the article sits among the article's other kept paragraphs. (With ``_body_place``
+    they raised the out-of-fold F1 on the tuning half from 0.9779 to 0.9792, about +0.0015
+    averaged over four training seeds; ``_body_place`` alone did not.)
+    """
+    words = _word_counts(lines)
+    kept_words = words * np.asarray(kept, dtype=np.float64)
+    chars = np.asarray([line.chars for line in lines], dtype=np.float64)
+    links = np.asarray([line.link_chars for line in lines], dtype=np.float64)
+    boxes = [line.owner for line in lines]
+    columns = []
+    for _ in range(BOX_LEVELS):
+        boxes = [None if box is None else box.getparent() for box in boxes]
+        ids: dict[Any, int] = {}
+        group = np.asarray([ids.setdefault(box, len(ids)) for box in boxes], dtype=np.int64)
+        total = np.bincount(group, words)
+        size = np.bincount(group)
+        columns += [
+            (np.bincount(group, kept_words) / np.maximum(total, 1))[group],
+            np.log1p(size)[group],
+            (np.bincount(group, links) / np.maximum(np.bincount(group, chars), 1))[group],
+            np.log1p(total)[group],
+        ]
+    return np.column_stack(columns).reshape(len(lines), 4 * BOX_LEVELS)
+
+
+def _word_counts(lines: list[PageLine]) -> NDArray[Any]:
+    """The words of each line (its ``words`` are single-space separated)."""
+    return np.asarray(
+        [line.words.count(" ") + 1 if line.words else 0 for line in lines], dtype=np.float64
+    )
+
+
+def _body_place(lines: list[PageLine], kept: list[bool]) -> NDArray[Any]:
+    """Where each line sits in trafilatura's body: the share of the kept words before it and
+    after it, and the kept lines before and after it (log). Newsletter pitches, credits and
+    "share this" lines close a body (or open it); the article's paragraphs have body on
+    both sides."""
+    flags = np.asarray(kept, dtype=np.float64)
+    kept_words = _word_counts(lines) * flags
+    total = kept_words.sum() or 1.0
+    before = np.cumsum(kept_words) - kept_words
+    after = kept_words[::-1].cumsum()[::-1] - kept_words
+    lines_before = np.cumsum(flags) - flags
+    lines_after = flags[::-1].cumsum()[::-1] - flags
+    return np.column_stack(
+        [before / total, after / total, np.log1p(lines_before), np.log1p(lines_after)]
+    )
 
 
 def _distance_to_kept(kept: list[bool]) -> list[int]:
@@ -301,6 +363,15 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"near_{name}" for name, _ in CLASS_GROUPS),
     *(f"far_{name}" for name, _ in CLASS_GROUPS),
     "log_depth",
+    *(
+        f"box{level}_{name}"
+        for level in range(1, BOX_LEVELS + 1)
+        for name in ("kept_share", "log_lines", "link_share", "log_words")
+    ),
+    "kept_words_before",
+    "kept_words_after",
+    "log_kept_before",
+    "log_kept_after",
 )
 
 
