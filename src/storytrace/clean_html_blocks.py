@@ -228,10 +228,11 @@ def line_features(
     masks: dict[str, int] = {}
     rows = []
     nearest = _distance_to_kept(kept)
+    is_stop = STOPWORDS.__contains__
     for i in range(n) if only is None else only:
         line = lines[i]
         tokens = _WORD.findall(line.text)
-        lowered = [t.casefold() for t in tokens]
+        lowered = list(map(str.casefold, tokens))
         n_words = len(tokens)
         letters = len(_LETTER.findall(line.text))
         row = [
@@ -241,15 +242,15 @@ def line_features(
             math.log1p(n_words),
             line.link_chars / line.chars if line.chars else 0.0,
             float(bool(_SENTENCE_END.search(line.text))),
-            sum(t in STOPWORDS for t in lowered) / n_words if n_words else 0.0,
+            sum(map(is_stop, lowered)) / n_words if n_words else 0.0,
             len(_UPPER.findall(line.text)) / letters if letters else 0.0,
             len(_PUNCT.findall(line.text)) / n_words if n_words else 0.0,
-            sum(t.isdigit() for t in tokens) / n_words if n_words else 0.0,
+            sum(map(str.isdigit, tokens)) / n_words if n_words else 0.0,
             i / n,
             float(i < first),
             float(i > last),
             math.log1p(nearest[i]),
-            len(set(lowered) & title_words) / n_words if n_words else 0.0,
+            len(title_words.intersection(lowered)) / n_words if n_words else 0.0,
             float(counts[line.text] > 1),
             float(bool(_CALL.search(line.text)) and n_words <= 12),
             float(declared.present),
