@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -111,3 +113,19 @@ def test_tree_inference_matches_a_plain_walk() -> None:
             leaves.append(node)
         expected.append(model.weights[leaves].sum() + model.offset)
     np.testing.assert_allclose(model.log_odds(features), expected, rtol=0, atol=1e-12)
+
+
+def test_runs_record_the_names_the_packaged_models_carry() -> None:
+    """A retrained model with a new name must reach the algorithm name stored with runs."""
+    from importlib import resources
+
+    from storytrace.clean import ALGORITHM
+    from storytrace.clean_html_blocks import MODEL_NAME as HTML_MODEL_NAME
+    from storytrace.clean_model import MODEL_FILE, MODEL_NAME
+    from storytrace.settings import ALGORITHMS
+
+    data = resources.files("storytrace").joinpath("data")
+    for file, name in ((MODEL_FILE, MODEL_NAME), ("clean_html_model.json", HTML_MODEL_NAME)):
+        assert json.loads(data.joinpath(file).read_text("utf-8"))["name"] == name
+        assert name in ALGORITHM
+    assert ALGORITHMS["clean"] == ALGORITHM

@@ -37,11 +37,15 @@ import aeb  # noqa: E402
 from storytrace.clean import CleanSettings  # noqa: E402
 from storytrace.clean_features import FEATURE_NAMES  # noqa: E402
 from storytrace.clean_html import parse_html, visible_text  # noqa: E402
-from storytrace.clean_model import CONTEXT_FEATURES, context_features, model_from_dict  # noqa: E402
+from storytrace.clean_model import (  # noqa: E402
+    CONTEXT_FEATURES,
+    MODEL_NAME,
+    context_features,
+    model_from_dict,
+)
 from storytrace.clean_text import PageLines, classify_lines, clean_text  # noqa: E402
 
 OUT = ROOT / "src" / "storytrace" / "data" / "clean_text_model.json"
-MODEL_NAME = "clean_text.gbdt.v1"
 LABEL_SHARE = 0.5
 SEED = 0
 GBDT = {

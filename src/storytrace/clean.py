@@ -18,12 +18,18 @@ import logging
 from dataclasses import dataclass, replace
 
 from .clean_html import clean_html
+from .clean_html_blocks import MODEL_NAME as HTML_MODEL_NAME
+from .clean_model import MODEL_NAME as TEXT_MODEL_NAME
 from .clean_repeats import LineCounts, mark_repeated
 from .clean_text import clean_text
 from .ingest.decode import UndecodableError, declared_encoding, decode_text
 from .model import Article
 
 logger = logging.getLogger(__name__)
+
+# Stored with every run: the cleaner's rules (bump the version when they change) and the names
+# of the two packaged models, so a body can be traced to the models that chose it.
+ALGORITHM = f"clean.lines.v2+{HTML_MODEL_NAME}+{TEXT_MODEL_NAME}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,8 @@ from .errors import StorytraceError
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 MODEL_FILE = "clean_text_model.json"
+# The name the packaged model file carries (``train/train_clean_text.py`` writes it).
+MODEL_NAME = "clean_text.gbdt.v1"
 CONTEXT_FEATURES = (
     "p",
     "prev_p",

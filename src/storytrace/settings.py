@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .clean import ALGORITHM as CLEAN_ALGORITHM
 from .clean import CleanSettings
 from .cluster import ALGORITHM as CLUSTER_ALGORITHM
 from .cluster import ClusterSettings
@@ -26,7 +27,7 @@ from .reuse import ReuseSettings
 
 # Versioned algorithm names stored with every run, so results can be traced to the code.
 ALGORITHMS: dict[str, str] = {
-    "clean": "clean.lines.v1",
+    "clean": CLEAN_ALGORITHM,
     "segment": "segment.pysbd.v2",
     "facts": FACTS_ALGORITHM,
     "reuse": "reuse.winnow.v2",
