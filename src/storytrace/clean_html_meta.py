@@ -111,6 +111,7 @@ _DISCARDED = etree.XPath(
     "ancestor-or-self::*" + _DISCARD_TEST + "|ancestor-or-self::time|ancestor-or-self::figure"
 )
 _DISCARD_INSIDE = [etree.XPath(".//*" + _DISCARD_TEST), etree.XPath(".//time|.//figure")]
+_AUTHOR_MAX_CHARS = 120  # trafilatura's len_limit for the author
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +179,9 @@ def extract_author(root: Any) -> str | None:
     trafilatura prunes a copy of the whole page, then queries it. Pruning only deletes
     elements (their tails kept) and the queries select by attributes, so the same answer comes
     from querying the page itself, skipping the elements that are or sit in furniture, and
-    pruning only inside each candidate: about half the time (the copy and the page-wide
-    pruning were most of it). A test checks both give the same author.
+    pruning only inside each candidate: 4.7 -> 3.4 ms a call on the benchmark's pages (the
+    copy and the page-wide pruning go; the queries stay). A test checks both give the same
+    author.
     """
     for query in AUTHOR_XPATHS:
         for element in query(root):
@@ -189,9 +191,6 @@ def extract_author(root: Any) -> str | None:
             if content and 2 < len(content) < _AUTHOR_MAX_CHARS:
                 return normalize_authors(None, content) or None
     return None
-
-
-_AUTHOR_MAX_CHARS = 120
 
 
 def _pruned_text(element: Any) -> str:
