@@ -4,7 +4,10 @@ On the 181 pages of ``../shared/data/scrapinghub-aeb`` (``aeb.py``: pages, tunin
 in one process, each system predicts every page's body, scored on each half and on all pages:
 storytrace on the HTML; storytrace on the flattened page (``visible_text``: all visible text, one
 block a line, as a naive scraper renders it); that flattened text unchanged (the baseline);
-trafilatura (default, favor_precision, favor_recall), readability-lxml, justext, newspaper4k.
+storytrace on the gold body alone (a chrome-free article, as article-level scrapers deliver:
+its recall says how much of a clean article the text cleaner keeps, its speed is the text
+cleaner's on article-sized input); trafilatura (default, favor_precision, favor_recall),
+readability-lxml, justext, newspaper4k.
 
 Speed: pages/s, median of ``--repeat`` timed passes, extraction only (each tool parses the HTML
 string itself; flattening is done before the clock). A page a peer raises on gets "" and counts
@@ -43,6 +46,7 @@ _BLOCK_NAMES = """address article aside blockquote br dd div dl dt figcaption fi
 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table td th tr ul"""
 READABILITY_BLOCKS = frozenset(_BLOCK_NAMES.split())
 BASELINE = "flattened text, unchanged (baseline)"
+ALONE = "storytrace text (gold body alone)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,7 @@ class Input:
     page: aeb.Page
     raw: bytes  # the HTML as bytes, what storytrace reads
     flat: str  # the page's visible text, one block a line
+    alone: bytes  # the gold body alone, as UTF-8
 
 
 Extract = Callable[[Input], str]
@@ -78,6 +83,11 @@ def _storytrace_html(item: Input) -> str:
 
 def _storytrace_text(item: Input) -> str:
     article = Article(id=item.page.id, origin="aeb", format="text", raw=item.flat.encode("utf-8"))
+    return clean(article, SETTINGS).text
+
+
+def _storytrace_text_alone(item: Input) -> str:
+    article = Article(id=item.page.id, origin="aeb", format="text", raw=item.alone)
     return clean(article, SETTINGS).text
 
 
@@ -144,6 +154,7 @@ def systems() -> list[System]:
         System("storytrace HTML", _storytrace_html),
         System("storytrace text (flattened pages)", _storytrace_text),
         System(BASELINE, lambda item: item.flat, timed=False),
+        System(ALONE, _storytrace_text_alone),
     ]
     peers: list[tuple[str, Callable[[], Extract]]] = [
         ("trafilatura default", _trafilatura),
@@ -280,7 +291,10 @@ def main() -> None:
         start = time.perf_counter()
         flats = [_flatten(page.html) for page in pages]
         flatten_seconds.append(time.perf_counter() - start)
-    inputs = [Input(p, p.html.encode("utf-8"), f) for p, f in zip(pages, flats, strict=True)]
+    inputs = [
+        Input(p, p.html.encode("utf-8"), f, p.body.encode("utf-8"))
+        for p, f in zip(pages, flats, strict=True)
+    ]
     flatten_pages_per_s = len(pages) / statistics.median(flatten_seconds)
     versions = _versions()
     print(", ".join(f"{k} {v}" for k, v in versions.items()))

@@ -28,7 +28,8 @@ def _inputs(bench_clean: ModuleType) -> list[object]:
     for page_id in ("p1", "p2", "p3", "p4"):  # p1 is in the tuning half, the rest held out
         html = f"<html><body><nav>Home News Sport</nav><p>{body}</p></body></html>"
         page = aeb.Page(page_id, "", html, body)
-        inputs.append(bench_clean.Input(page, html.encode(), bench_clean._flatten(html)))
+        flat = bench_clean._flatten(html)
+        inputs.append(bench_clean.Input(page, html.encode(), flat, body.encode()))
     return inputs
 
 
