@@ -148,6 +148,18 @@ def _newspaper() -> Extract:
     return extract
 
 
+def _peers() -> list[tuple[str, Callable[[], Extract]]]:
+    """The peers, in table order, each with the function that imports and sets it up."""
+    return [
+        ("trafilatura default", _trafilatura),
+        ("trafilatura favor_precision", lambda: _trafilatura(favor_precision=True)),
+        ("trafilatura favor_recall", lambda: _trafilatura(favor_recall=True)),
+        ("readability-lxml", _readability),
+        ("justext (English)", _justext),
+        ("newspaper4k", _newspaper),
+    ]
+
+
 def systems() -> list[System]:
     """The systems to run, in table order; peers that cannot be imported are left out."""
     found = [
@@ -156,15 +168,7 @@ def systems() -> list[System]:
         System(BASELINE, lambda item: item.flat, timed=False),
         System(ALONE, _storytrace_text_alone),
     ]
-    peers: list[tuple[str, Callable[[], Extract]]] = [
-        ("trafilatura default", _trafilatura),
-        ("trafilatura favor_precision", lambda: _trafilatura(favor_precision=True)),
-        ("trafilatura favor_recall", lambda: _trafilatura(favor_recall=True)),
-        ("readability-lxml", _readability),
-        ("justext (English)", _justext),
-        ("newspaper4k", _newspaper),
-    ]
-    for name, make in peers:
+    for name, make in _peers():
         try:
             found.append(System(name, make()))
         except ImportError as exc:
@@ -251,6 +255,10 @@ def print_table(
             f"| {name} | {_prf(r, 'tuning')} | {_prf(r, 'held_out')} | {r['all']['f1']:.3f} "
             f"| {speed} | {r['failures']} |"
         )
+    missing = [name for name, _ in _peers() if name not in results]
+    if missing:
+        # Said under the table too, so a partial table is not read as the full one.
+        print(f"\nNOT RUN (cannot import; pip install -e .[bench]): {', '.join(missing)}")
     print("\n" + _ratio(results, "storytrace HTML", "trafilatura default"))
     print(_ratio(results, "storytrace text (flattened pages)", BASELINE))
     print(f"flattening (parse_html + visible_text, untimed): {flatten_pages_per_s:.1f} pages/s")

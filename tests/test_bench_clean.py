@@ -63,3 +63,14 @@ def test_table_and_ratio(bench_clean: ModuleType, capsys: pytest.CaptureFixture[
     assert "| exact | 1.000 | 1.000 | 1.000 |" in out
     assert bench_clean._ratio(results, "exact", bench_clean.BASELINE).startswith("exact / ")
     assert "skipped" in bench_clean._ratio(results, "exact", "trafilatura default")
+
+
+def test_table_names_the_peers_that_did_not_run(
+    bench_clean: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = _inputs(bench_clean)
+    exact = bench_clean.System("storytrace HTML", lambda item: item.page.body)
+    results = bench_clean.measure([exact], inputs, repeat=1)
+    bench_clean.print_table(results, len(inputs), 1, 1.0)
+    out = capsys.readouterr().out
+    assert "NOT RUN" in out and "readability-lxml" in out and "newspaper4k" in out
