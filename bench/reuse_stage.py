@@ -5,8 +5,7 @@ The pipeline segments articles in its analysis processes while the main process 
 reuse of the batches already segmented; here ``workers`` processes split sentences and
 prepare each article (``reuse.prepare``: words, n-gram hashes, fingerprints) while the main
 process runs ``find_reuse_prepared`` batch by batch in ``published`` order. Older articles
-are reloaded like the
-pipeline reloads them from its store: kept sentence spans, tokens remade
+are reloaded like the pipeline reloads them from its store: kept sentence spans, tokens remade
 (``tokenize_columns``), an LRU of 1,024, and one ``PreparedCache`` for the run.
 """
 
