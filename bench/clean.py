@@ -81,14 +81,17 @@ def _storytrace_html(item: Input) -> str:
     return clean(article, SETTINGS).text
 
 
+def _clean_as_text(page_id: str, raw: bytes) -> str:
+    """What storytrace's text cleaner keeps of ``raw``."""
+    return clean(Article(id=page_id, origin="aeb", format="text", raw=raw), SETTINGS).text
+
+
 def _storytrace_text(item: Input) -> str:
-    article = Article(id=item.page.id, origin="aeb", format="text", raw=item.flat.encode("utf-8"))
-    return clean(article, SETTINGS).text
+    return _clean_as_text(item.page.id, item.flat.encode("utf-8"))
 
 
 def _storytrace_text_alone(item: Input) -> str:
-    article = Article(id=item.page.id, origin="aeb", format="text", raw=item.alone)
-    return clean(article, SETTINGS).text
+    return _clean_as_text(item.page.id, item.alone)
 
 
 def _trafilatura(favor_precision: bool = False, favor_recall: bool = False) -> Extract:
