@@ -175,6 +175,33 @@ def test_block_model_drops_teasers_trafilatura_keeps() -> None:
         assert flat[block.start : block.start + len(block.text)] == block.text
 
 
+class _RejectAll:
+    """A block model that rejects every line, as a model might on a page unlike its data."""
+
+    add = None
+
+    def keep(self, features: object, kept: list[bool]) -> list[bool]:
+        return [False] * len(kept)
+
+
+def test_model_that_would_empty_the_body_is_overruled(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    html = (DATA / "page.html").read_text("utf-8")
+    plain = clean_html(
+        html, CleanSettings(), html_settings=HtmlCleanSettings(use_block_model=False)
+    )
+    monkeypatch.setattr("storytrace.clean_html.load_model", _RejectAll)
+    with caplog.at_level(logging.INFO, logger="storytrace.clean_html"):
+        guarded = clean_html(html, CleanSettings(), url="https://x.test/odd")
+    assert guarded.body == plain.body != ""
+    assert "https://x.test/odd: the block model would remove 100%" in caplog.text
+    unguarded = HtmlCleanSettings(max_model_drop_share=1.0)
+    emptied = clean_html(html, CleanSettings(), html_settings=unguarded)
+    assert emptied.body == ""
+    assert {b.reason for b in emptied.removed} >= {"html_block_model"}
+
+
 def test_packaged_model_matches_the_features() -> None:
     model = load_model()
     assert model is not None
